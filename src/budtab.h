@@ -1,0 +1,112 @@
+/* budtab: performance-goal tables from Chinese budget disclosures.
+ *
+ * The one public header.  Types are opaque; no GLib, poppler, PCRE2 or
+ * cJSON type appears here.  The library never prints and never exits:
+ * every failure comes back as a status with a one-line message. */
+#ifndef BUDTAB_H
+#define BUDTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#if defined(BUDTAB_BUILDING) && defined(__GNUC__)
+#define BUDTAB_API __attribute__((visibility("default")))
+#else
+#define BUDTAB_API
+#endif
+
+#define BUDTAB_VERSION "0.1.0"
+#define BUDTAB_FORMAT "budtab/1"
+#define BUDTAB_GRIDS_FORMAT "budtab-grids/1"
+
+enum budtab_status {
+	BUDTAB_OK = 0,
+	BUDTAB_ERR_IO,        /* a file cannot be read or written */
+	BUDTAB_ERR_FORMAT,    /* not a PDF or text dump, or damaged past reading */
+	BUDTAB_ERR_ENCRYPTED, /* a password is needed, or the one given is wrong */
+	BUDTAB_ERR_EMPTY,     /* the document has no pages */
+	BUDTAB_ERR_LIMIT,     /* an input-driven size is over its limit */
+	BUDTAB_ERR_TIMEOUT,   /* the per-document time limit ran out */
+	BUDTAB_ERR_PATTERNS,  /* a pattern file cannot be read or compiled */
+	BUDTAB_ERR_USAGE,     /* the caller asked for something impossible */
+};
+
+/* Filled by the function that detects the problem; callers pass it up. */
+struct budtab_error {
+	enum budtab_status status;
+	char message[512];
+};
+
+enum budtab_input {
+	BUDTAB_INPUT_AUTO = 0, /* from the file's content */
+	BUDTAB_INPUT_PDF,
+	BUDTAB_INPUT_TEXT,
+};
+
+/* Limits on input-driven sizes; zero means the default. */
+struct budtab_limits {
+	int max_pages;         /* default 5000 */
+	int max_glyphs;        /* per page, default 200000 */
+	int max_cells;         /* per table, default 100000 */
+	double max_seconds;    /* per document, default 300 */
+};
+
+struct budtab_options {
+	enum budtab_input input;
+	const char *password;  /* for encrypted PDFs, or NULL */
+	int first_page;        /* 1-based; 0 for the first */
+	int last_page;         /* 1-based, inclusive; 0 for the last */
+	struct budtab_limits limits;
+};
+
+struct budtab_patterns;
+struct budtab_doc;
+
+/* Loads every *.pat file of dir (see patterns/README.md).  Returns NULL
+ * and fills err on a missing directory or a pattern that does not
+ * compile (the message names file:line).  Free with
+ * budtab_patterns_destroy. */
+BUDTAB_API struct budtab_patterns *budtab_patterns_load(const char *dir,
+	struct budtab_error *err);
+BUDTAB_API void budtab_patterns_destroy(struct budtab_patterns *patterns);
+
+/* The directory budtab_patterns_load uses when none is named:
+ * $BUDTAB_PATTERNS, else the installed data directory, else ./patterns.
+ * Returns a static string. */
+BUDTAB_API const char *budtab_patterns_default_dir(void);
+
+/* Reads a document and finds its tables.  Returns NULL and fills err when
+ * the file cannot be read at all; a document with no table is not an
+ * error.  Free with budtab_doc_destroy. */
+BUDTAB_API struct budtab_doc *budtab_doc_open(const char *path,
+	const struct budtab_options *options, struct budtab_error *err);
+BUDTAB_API void budtab_doc_destroy(struct budtab_doc *doc);
+
+/* Maps the document's tables onto project records. */
+BUDTAB_API bool budtab_doc_extract(struct budtab_doc *doc,
+	const struct budtab_patterns *patterns, struct budtab_error *err);
+
+/* Count of warnings recorded on the document so far (pages without a
+ * text layer, doubtful values, ...). */
+BUDTAB_API size_t budtab_doc_n_warnings(const struct budtab_doc *doc);
+/* The i-th warning as "page N: code: message" or "code: message";
+ * borrowed, valid until the doc is destroyed. */
+BUDTAB_API const char *budtab_doc_warning(const struct budtab_doc *doc,
+	size_t i);
+BUDTAB_API size_t budtab_doc_n_projects(const struct budtab_doc *doc);
+
+enum budtab_grid_format {
+	BUDTAB_GRIDS_JSON,
+	BUDTAB_GRIDS_CSV,
+};
+
+/* Writes budtab/1 (records) or budtab-grids/1 to path, through a
+ * temporary file renamed into place, so a failure never leaves half a
+ * file; path "-" writes to standard output. */
+BUDTAB_API bool budtab_doc_write_records(const struct budtab_doc *doc,
+	const char *path, struct budtab_error *err);
+BUDTAB_API bool budtab_doc_write_grids(const struct budtab_doc *doc,
+	enum budtab_grid_format format, const char *path,
+	struct budtab_error *err);
+
+#endif

@@ -1,0 +1,53 @@
+/* The page model every stage after the source reads: positioned glyphs
+ * and ruling lines of one page.  Coordinates are PDF points, origin at
+ * the top left of the page as displayed (after /Rotate and the crop box),
+ * y growing downwards. */
+#ifndef BUDTAB_MODEL_H
+#define BUDTAB_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "budtab.h"
+
+struct box {
+	double x0, y0, x1, y1; /* x0 <= x1, y0 <= y1 */
+};
+
+struct glyph {
+	uint32_t cp;      /* Unicode code point; never white space */
+	struct box box;
+	float size;       /* font size in points */
+};
+
+enum rule_dir {
+	RULE_H, /* y0 == y1 after normalisation */
+	RULE_V, /* x0 == x1 after normalisation */
+};
+
+/* A visible straight line segment: a stroked line or a thin filled
+ * rectangle, normalised to its centre line. */
+struct rule {
+	enum rule_dir dir;
+	double x0, y0, x1, y1; /* x0 <= x1, y0 <= y1 */
+	double width;          /* stroke width or rectangle thickness */
+};
+
+struct page {
+	int number;            /* 1-based page number in the document */
+	double width, height;  /* as displayed */
+	struct glyph *glyphs;  /* in the producer's text order */
+	size_t n_glyphs;
+	struct rule *rules;
+	size_t n_rules;
+};
+
+/* Frees the arrays of a page filled by a source; accepts NULL. */
+void page_finish(struct page *page);
+
+/* Fills err with a formatted one-line message; err may be NULL. */
+void error_set(struct budtab_error *err, enum budtab_status status,
+	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

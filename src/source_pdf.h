@@ -1,0 +1,27 @@
+/* PDF -> pages of glyphs and rules.  The only file that includes poppler. */
+#ifndef BUDTAB_SOURCE_PDF_H
+#define BUDTAB_SOURCE_PDF_H
+
+#include "model.h"
+
+struct source_pdf;
+
+/* Opens path.  Returns NULL and fills err: BUDTAB_ERR_IO (unreadable),
+ * BUDTAB_ERR_FORMAT (not a PDF, damaged), BUDTAB_ERR_ENCRYPTED (password
+ * needed or wrong), BUDTAB_ERR_EMPTY (zero pages).  password may be NULL.
+ * Free with source_pdf_destroy. */
+struct source_pdf *source_pdf_open(const char *path, const char *password,
+	struct budtab_error *err);
+void source_pdf_destroy(struct source_pdf *src);
+
+int source_pdf_n_pages(const struct source_pdf *src);
+
+/* Fills *out with page index (0-based) as displayed.  White space is not
+ * a glyph; invisible (white) strokes and fills are not rules.  A page
+ * with no text layer gives n_glyphs == 0, not an error.  Fails with
+ * BUDTAB_ERR_LIMIT when the page has more than max_glyphs glyphs.  The
+ * caller frees *out with page_finish. */
+bool source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
+	struct page *out, struct budtab_error *err);
+
+#endif
