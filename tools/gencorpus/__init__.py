@@ -1,0 +1,1 @@
+"""Test corpus generator for budtab: document descriptions -> PDF + gold budtab/1."""
