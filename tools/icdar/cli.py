@@ -313,11 +313,10 @@ def synthetic_check():
 # ----------------------------------------------------------------- floors
 
 FLOORS_COMMENT = (
-    "# Floors for tools/eval-icdar. Columns, tab-separated: document (a PDF "
-    "name of the ICDAR set, or TOTAL for the micro-averaged total), "
-    "detection_f1 and structure_f1 (0..1). A run exits 1 when a score falls "
-    "below its floor; tools/eval-icdar --update-floors raises floors to the "
-    "current scores and never lowers them.")
+    "# Floors for tools/eval-icdar, tab-separated: document (PDF name, or "
+    "TOTAL for the micro-averaged total), detection_f1, structure_f1 (0..1).\n"
+    "# A score below its floor makes the run exit 1; tools/eval-icdar "
+    "--update-floors raises floors to the current scores, never lowers them.")
 FLOORS_HEADER = "document\tdetection_f1\tstructure_f1"
 
 
@@ -383,7 +382,8 @@ def raise_floors(floors, scores):
 
 # ----------------------------------------------------------------- report
 
-def print_table(results, total, total_seconds, out=sys.stdout):
+def print_table(results, total, total_seconds, out=None):
+    out = out or sys.stdout
     head = ("%-10s %4s %5s %5s  %5s %5s %5s  %17s  %5s %5s %5s  %7s  %s"
             % ("document", "gt", "found", "match", "det-P", "det-R", "det-F",
                "rel ok/found/exp", "str-P", "str-R", "str-F", "seconds",
@@ -416,7 +416,8 @@ def print_table(results, total, total_seconds, out=sys.stdout):
     print("total seconds: %.2f" % total_seconds, file=out)
 
 
-def print_details(results, out=sys.stdout, limit=20):
+def print_details(results, out=None, limit=20):
+    out = out or sys.stdout
     for r in results:
         if not r.details:
             continue
