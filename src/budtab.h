@@ -62,7 +62,7 @@ struct budtab_options {
 struct budtab_patterns;
 struct budtab_doc;
 
-/* Loads every *.pat file of dir (see patterns/README.md).  Returns NULL
+/* Loads every .pat file of dir (see patterns/README.md).  Returns NULL
  * and fills err on a missing directory or a pattern that does not
  * compile (the message names file:line).  Free with
  * budtab_patterns_destroy. */

@@ -1,0 +1,474 @@
+#include <glib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grid_private.h"
+#include "layout.h"
+
+/* Rule ends and positions closer than this are the same line: producers
+ * draw a border twice a little apart, or stop a line short of its
+ * neighbour. */
+#define SNAP 2.5
+/* A rule shorter than this is a tick, an underline of a dot, not a border. */
+#define MIN_RULE 3.0
+
+/* A line along one axis: at pos, from a to b. */
+struct span1 {
+	double pos, a, b;
+};
+
+static int
+cmp_span1(const void *p, const void *q)
+{
+	const struct span1 *s = p, *t = q;
+
+	if (s->pos != t->pos)
+		return s->pos < t->pos ? -1 : 1;
+	return (s->a > t->a) - (s->a < t->a);
+}
+
+static int
+cmp_double(const void *p, const void *q)
+{
+	double a = *(const double *)p, b = *(const double *)q;
+
+	return (a > b) - (a < b);
+}
+
+/* Snaps positions within SNAP of each other to their mean, then joins
+ * collinear pieces that touch or nearly touch.  Works in place; returns
+ * the new count. */
+static size_t
+merge_lines(struct span1 *v, size_t n)
+{
+	size_t out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof *v, cmp_span1);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		double sum = v[i].pos;
+
+		while (j < n && v[j].pos - v[i].pos <= SNAP)
+			sum += v[j++].pos;
+		for (size_t k = i; k < j; k++)
+			v[k].pos = sum / (double)(j - i);
+		i = j;
+	}
+	qsort(v, n, sizeof *v, cmp_span1);
+	for (size_t i = 0; i < n; i++) {
+		if (out > 0 && v[out - 1].pos == v[i].pos &&
+		    v[i].a <= v[out - 1].b + SNAP) {
+			v[out - 1].b = fmax(v[out - 1].b, v[i].b);
+			continue;
+		}
+		v[out++] = v[i];
+	}
+	return out;
+}
+
+static size_t
+uf_find(size_t *parent, size_t i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+/* Distinct positions of a set of lines, clustered within SNAP. */
+static GArray *
+positions(GArray *in)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(double));
+	double *v = (double *)in->data;
+
+	qsort(v, in->len, sizeof *v, cmp_double);
+	for (size_t i = 0; i < in->len; i++) {
+		if (out->len > 0 &&
+		    v[i] - g_array_index(out, double, out->len - 1) <= SNAP)
+			continue;
+		g_array_append_val(out, v[i]);
+	}
+	return out;
+}
+
+int
+grid_find_slot(const double *bounds, int n, double v)
+{
+	/* bounds has n + 1 entries; returns the interval holding v, or -1 */
+	int lo = 0, hi = n;
+
+	if (v < bounds[0] || v > bounds[n])
+		return -1;
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+
+		if (v < bounds[mid])
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return lo;
+}
+
+/* How much of [a, b] the lines at pos cover. */
+static double
+coverage(const struct span1 *lines, size_t n, double pos, double a, double b)
+{
+	double covered = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (fabs(lines[i].pos - pos) > SNAP)
+			continue;
+		double lo = fmax(lines[i].a, a), hi = fmin(lines[i].b, b);
+
+		if (hi > lo)
+			covered += hi - lo;
+	}
+	return covered;
+}
+
+void
+grid_table_init(struct table *t, int page, int rows, int cols)
+{
+	memset(t, 0, sizeof *t);
+	t->page = page;
+	t->rows = rows;
+	t->cols = cols;
+	t->continues = -1;
+	t->col_x = g_new(double, cols + 1);
+	t->row_y = g_new(double, rows + 1);
+}
+
+void
+grid_list_push(struct table_list *list, struct table *t)
+{
+	if (list->n == list->cap) {
+		list->cap = list->cap ? 2 * list->cap : 8;
+		list->tables = g_renew(struct table, list->tables, list->cap);
+	}
+	list->tables[list->n++] = *t;
+}
+
+/* Fills each cell's text from the glyphs whose centre falls in it. */
+static void
+fill_text(struct table *t, const struct page *page, const int *owner,
+	bool *used)
+{
+	GArray **members = g_new0(GArray *, t->n_cells);
+
+	for (size_t i = 0; i < page->n_glyphs; i++) {
+		const struct box *b = &page->glyphs[i].box;
+		int r, c, k;
+
+		if (used[i])
+			continue;
+		r = grid_find_slot(t->row_y, t->rows, (b->y0 + b->y1) / 2);
+		c = grid_find_slot(t->col_x, t->cols, (b->x0 + b->x1) / 2);
+		if (r < 0 || c < 0)
+			continue;
+		k = owner[r * t->cols + c];
+		if (!members[k])
+			members[k] = g_array_new(FALSE, FALSE, sizeof(size_t));
+		g_array_append_val(members[k], i);
+		used[i] = true;
+	}
+	for (size_t k = 0; k < t->n_cells; k++) {
+		if (!members[k])
+			continue;
+		t->cells[k].text = layout_text(page,
+			(const size_t *)members[k]->data, members[k]->len);
+		g_array_free(members[k], TRUE);
+	}
+	g_free(members);
+}
+
+/* Builds the cells of a ruled grid: a cell runs right while the border
+ * between two slots is missing, and down while the borders under all its
+ * columns are missing. */
+static int *
+ruled_cells(struct table *t, const struct span1 *h, size_t nh,
+	const struct span1 *v, size_t nv)
+{
+	int rows = t->rows, cols = t->cols;
+	bool *right = g_new0(bool, (size_t)rows * cols); /* border right of slot */
+	bool *below = g_new0(bool, (size_t)rows * cols); /* border under slot */
+	int *owner = g_new(int, (size_t)rows * cols);
+	GArray *cells = g_array_new(FALSE, TRUE, sizeof(struct cell));
+
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < cols; c++) {
+			double y0 = t->row_y[r], y1 = t->row_y[r + 1];
+			double x0 = t->col_x[c], x1 = t->col_x[c + 1];
+
+			right[r * cols + c] = c == cols - 1 ||
+				coverage(v, nv, x1, y0, y1) >= 0.5 * (y1 - y0);
+			below[r * cols + c] = r == rows - 1 ||
+				coverage(h, nh, y1, x0, x1) >= 0.5 * (x1 - x0);
+		}
+	for (int i = 0; i < rows * cols; i++)
+		owner[i] = -1;
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < cols; c++) {
+			struct cell cell = { 0 };
+			int cs = 1, rs = 1;
+
+			if (owner[r * cols + c] >= 0)
+				continue;
+			while (c + cs < cols && !right[r * cols + c + cs - 1] &&
+			       owner[r * cols + c + cs] < 0)
+				cs++;
+			for (;;) {
+				bool open = r + rs < rows;
+
+				for (int k = c; open && k < c + cs; k++)
+					if (below[(r + rs - 1) * cols + k] ||
+					    owner[(r + rs) * cols + k] >= 0)
+						open = false;
+				if (!open)
+					break;
+				rs++;
+			}
+			cell.row = r;
+			cell.col = c;
+			cell.rowspan = rs;
+			cell.colspan = cs;
+			cell.box = (struct box){ t->col_x[c], t->row_y[r],
+				t->col_x[c + cs], t->row_y[r + rs] };
+			for (int rr = r; rr < r + rs; rr++)
+				for (int cc = c; cc < c + cs; cc++)
+					owner[rr * cols + cc] = (int)cells->len;
+			g_array_append_val(cells, cell);
+		}
+	t->n_cells = cells->len;
+	t->cells = (struct cell *)g_array_free(cells, FALSE);
+	g_free(right);
+	g_free(below);
+	return owner;
+}
+
+static bool
+table_has_text(const struct table *t)
+{
+	size_t filled = 0;
+
+	for (size_t k = 0; k < t->n_cells; k++)
+		if (t->cells[k].text)
+			filled++;
+	return filled >= 2;
+}
+
+/* Ruled tables: connected groups of crossing horizontal and vertical
+ * rules, at least two of each. */
+static bool
+find_ruled(const struct page *page, const struct grid_limits *limits,
+	bool *used, struct table_list *out, struct budtab_error *err)
+{
+	GArray *ha = g_array_new(FALSE, FALSE, sizeof(struct span1));
+	GArray *va = g_array_new(FALSE, FALSE, sizeof(struct span1));
+	struct span1 *h, *v;
+	size_t nh, nv, *parent;
+	bool ok = true;
+
+	for (size_t i = 0; i < page->n_rules; i++) {
+		const struct rule *r = &page->rules[i];
+		struct span1 s;
+
+		if (r->dir == RULE_H) {
+			s = (struct span1){ r->y0, r->x0, r->x1 };
+			if (s.b - s.a >= MIN_RULE)
+				g_array_append_val(ha, s);
+		} else {
+			s = (struct span1){ r->x0, r->y0, r->y1 };
+			if (s.b - s.a >= MIN_RULE)
+				g_array_append_val(va, s);
+		}
+	}
+	h = (struct span1 *)ha->data;
+	v = (struct span1 *)va->data;
+	nh = merge_lines(h, ha->len);
+	nv = merge_lines(v, va->len);
+	if ((int)(nh + nv) > limits->max_rules || nh < 2 || nv < 2)
+		goto done;
+
+	parent = g_new(size_t, nh + nv);
+	for (size_t i = 0; i < nh + nv; i++)
+		parent[i] = i;
+	for (size_t i = 0; i < nh; i++)
+		for (size_t j = 0; j < nv; j++) {
+			if (v[j].pos < h[i].a - SNAP || v[j].pos > h[i].b + SNAP ||
+			    h[i].pos < v[j].a - SNAP || h[i].pos > v[j].b + SNAP)
+				continue;
+			size_t a = uf_find(parent, i), b = uf_find(parent, nh + j);
+
+			if (a != b)
+				parent[a] = b;
+		}
+
+	for (size_t root = 0; root < nh + nv && ok; root++) {
+		GArray *ys, *xs, *yv, *xv;
+		GArray *ch, *cv;
+		struct table t;
+		int *owner;
+		double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+
+		if (uf_find(parent, root) != root)
+			continue;
+		ch = g_array_new(FALSE, FALSE, sizeof(struct span1));
+		cv = g_array_new(FALSE, FALSE, sizeof(struct span1));
+		yv = g_array_new(FALSE, FALSE, sizeof(double));
+		xv = g_array_new(FALSE, FALSE, sizeof(double));
+		for (size_t i = 0; i < nh + nv; i++) {
+			if (uf_find(parent, i) != root)
+				continue;
+			if (i < nh) {
+				g_array_append_val(ch, h[i]);
+				g_array_append_val(yv, h[i].pos);
+				xmin = fmin(xmin, h[i].a);
+				xmax = fmax(xmax, h[i].b);
+			} else {
+				g_array_append_val(cv, v[i - nh]);
+				g_array_append_val(xv, v[i - nh].pos);
+				ymin = fmin(ymin, v[i - nh].a);
+				ymax = fmax(ymax, v[i - nh].b);
+			}
+		}
+		if (ch->len < 2 || cv->len < 2)
+			goto next;
+		/* A table open on a side still has that side: where the
+		 * horizontal rules run past the outermost vertical one. */
+		g_array_append_val(xv, xmin);
+		g_array_append_val(xv, xmax);
+		g_array_append_val(yv, ymin);
+		g_array_append_val(yv, ymax);
+		xs = positions(xv);
+		ys = positions(yv);
+		if (xs->len >= 2 && ys->len >= 2 &&
+		    (long)(xs->len - 1) * (long)(ys->len - 1) > limits->max_cells) {
+			error_set(err, BUDTAB_ERR_LIMIT,
+				"page %d: a table of %u x %u cells is over the limit of %d cells",
+				page->number, ys->len - 1, xs->len - 1, limits->max_cells);
+			ok = false;
+		} else if (xs->len >= 2 && ys->len >= 2 &&
+			   xs->len + ys->len > 5) {
+			grid_table_init(&t, page->number, (int)ys->len - 1, (int)xs->len - 1);
+			memcpy(t.col_x, xs->data, xs->len * sizeof(double));
+			memcpy(t.row_y, ys->data, ys->len * sizeof(double));
+			t.box = (struct box){ t.col_x[0], t.row_y[0],
+				t.col_x[t.cols], t.row_y[t.rows] };
+			t.ruled = true;
+			owner = ruled_cells(&t, (struct span1 *)ch->data, ch->len,
+				(struct span1 *)cv->data, cv->len);
+			if (t.n_cells < 2) {
+				table_finish(&t);
+			} else {
+				bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
+
+				fill_text(&t, page, owner, trial);
+				if (table_has_text(&t)) {
+					memcpy(used, trial, page->n_glyphs * sizeof *used);
+					grid_list_push(out, &t);
+				} else {
+					table_finish(&t);
+				}
+				g_free(trial);
+			}
+			g_free(owner);
+		}
+		g_array_free(xs, TRUE);
+		g_array_free(ys, TRUE);
+next:
+		g_array_free(ch, TRUE);
+		g_array_free(cv, TRUE);
+		g_array_free(xv, TRUE);
+		g_array_free(yv, TRUE);
+	}
+	g_free(parent);
+done:
+	g_array_free(ha, TRUE);
+	g_array_free(va, TRUE);
+	return ok;
+}
+
+const struct cell *
+table_cell_at(const struct table *t, int row, int col)
+{
+	for (size_t k = 0; k < t->n_cells; k++) {
+		const struct cell *c = &t->cells[k];
+
+		if (row >= c->row && row < c->row + c->rowspan &&
+		    col >= c->col && col < c->col + c->colspan)
+			return c;
+	}
+	return NULL;
+}
+
+void
+table_finish(struct table *t)
+{
+	if (!t)
+		return;
+	for (size_t k = 0; k < t->n_cells; k++)
+		g_free(t->cells[k].text);
+	g_free(t->cells);
+	g_free(t->col_x);
+	g_free(t->row_y);
+	memset(t, 0, sizeof *t);
+}
+
+void
+table_list_finish(struct table_list *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->n; i++)
+		table_finish(&list->tables[i]);
+	g_free(list->tables);
+	memset(list, 0, sizeof *list);
+}
+
+static int
+cmp_table_pos(const void *p, const void *q)
+{
+	const struct table *a = p, *b = q;
+
+	if (a->page != b->page)
+		return a->page - b->page;
+	if (fabs(a->box.y0 - b->box.y0) > SNAP)
+		return a->box.y0 < b->box.y0 ? -1 : 1;
+	return (a->box.x0 > b->box.x0) - (a->box.x0 < b->box.x0);
+}
+
+bool
+grid_find(const struct page *page, const struct grid_limits *limits,
+	bool *used, struct table_list *out, struct budtab_error *err)
+{
+	size_t first = out->n;
+
+	if (!find_ruled(page, limits, used, out, err))
+		return false;
+	if (!cluster_find(page, limits, used, out, err))
+		return false;
+	qsort(out->tables + first, out->n - first, sizeof *out->tables,
+		cmp_table_pos);
+	return true;
+}
+
+void
+grid_stitch(struct table_list *list)
+{
+	for (size_t i = 1; i < list->n; i++) {
+		struct table *t = &list->tables[i - 1], *u = &list->tables[i];
+
+		if (u->page != t->page + 1 || t->text_below || u->text_above)
+			continue;
+		if (fabs(t->box.x0 - u->box.x0) > 3 * SNAP ||
+		    fabs(t->box.x1 - u->box.x1) > 3 * SNAP)
+			continue;
+		u->continues = (int)(i - 1);
+	}
+}

@@ -1,0 +1,260 @@
+/* The command line: options, the loop over inputs, messages, exit codes.
+ * Everything else lives in the library. */
+#include <errno.h>
+#include <getopt.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "budtab.h"
+
+/* Exit codes, listed in the README. */
+enum {
+	EXIT_OK = 0,        /* every input was read */
+	EXIT_INPUT = 1,     /* at least one input could not be read; the others were */
+	EXIT_USAGE = 2,     /* bad command line, or a pattern file that does not load */
+};
+
+static const char usage[] =
+	"usage: budtab extract [options] FILE...   performance-goal tables as budtab/1 JSON\n"
+	"       budtab grids [options] FILE...     every table as budtab-grids/1 JSON or CSV\n"
+	"       budtab --help | --version\n"
+	"\n"
+	"options:\n"
+	"  -o, --output PATH      write there instead of standard output; a directory\n"
+	"                         (or several inputs) gets one NAME.json/NAME.csv per input\n"
+	"      --pages A-B        read only pages A to B (1-based; A, A-, -B also work)\n"
+	"      --format json|csv  grids output format (default json)\n"
+	"      --input auto|pdf|text  what the inputs are (default: from their content)\n"
+	"      --password PW      password of encrypted PDFs\n"
+	"      --patterns DIR     pattern set directory (default $BUDTAB_PATTERNS or the installed one)\n"
+	"      --max-pages N      refuse documents of more pages (default 5000)\n"
+	"      --max-glyphs N     refuse pages of more glyphs (default 200000)\n"
+	"      --max-cells N      refuse tables of more cells (default 100000)\n"
+	"      --max-seconds S    give up on a document after S seconds (default 300)\n"
+	"  -q, --quiet            no warnings on standard error\n"
+	"  -h, --help             this text\n"
+	"  -V, --version          the version\n"
+	"\n"
+	"exit status: 0 all inputs read, 1 some input could not be read, 2 usage error\n";
+
+enum { OPT_PAGES = 256, OPT_FORMAT, OPT_INPUT, OPT_PASSWORD, OPT_PATTERNS,
+	OPT_MAX_PAGES, OPT_MAX_GLYPHS, OPT_MAX_CELLS, OPT_MAX_SECONDS };
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "pages", required_argument, NULL, OPT_PAGES },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "password", required_argument, NULL, OPT_PASSWORD },
+	{ "patterns", required_argument, NULL, OPT_PATTERNS },
+	{ "max-pages", required_argument, NULL, OPT_MAX_PAGES },
+	{ "max-glyphs", required_argument, NULL, OPT_MAX_GLYPHS },
+	{ "max-cells", required_argument, NULL, OPT_MAX_CELLS },
+	{ "max-seconds", required_argument, NULL, OPT_MAX_SECONDS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+fail_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "budtab: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'budtab --help'.\n");
+	return EXIT_USAGE;
+}
+
+static bool
+parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 1000000000)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static bool
+parse_pages(const char *s, int *first, int *last)
+{
+	g_auto(GStrv) parts = g_strsplit(s, "-", 2);
+
+	*first = *last = 0;
+	if (!parts[0])
+		return false;
+	if (*parts[0] && !parse_int(parts[0], first))
+		return false;
+	if (!parts[1]) {
+		*last = *first;
+		return *first > 0;
+	}
+	if (*parts[1] && !parse_int(parts[1], last))
+		return false;
+	return *first > 0 || *last > 0 ? !(*last && *first > *last) : false;
+}
+
+/* out/NAME.ext for input path in directory dir. */
+static char *
+output_in(const char *dir, const char *input, const char *ext)
+{
+	g_autofree char *base = g_path_get_basename(input);
+	char *dot = strrchr(base, '.');
+
+	if (dot && dot != base)
+		*dot = '\0';
+	g_autofree char *name = g_strconcat(base, ".", ext, NULL);
+	return g_build_filename(dir, name, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct budtab_options opts = { 0 };
+	struct budtab_patterns *patterns = NULL;
+	struct budtab_error err = { 0 };
+	const char *command, *output = NULL, *patterns_dir = NULL;
+	enum budtab_grid_format format = BUDTAB_GRIDS_JSON;
+	bool quiet = false, grids, to_dir;
+	int opt, status = EXIT_OK;
+	double secs;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		printf("budtab %s (%s, %s)\n", BUDTAB_VERSION, BUDTAB_FORMAT,
+			BUDTAB_GRIDS_FORMAT);
+		return EXIT_OK;
+	}
+	if (argc < 2)
+		return fail_usage("%s", "no command given");
+	command = argv[1];
+	if (strcmp(command, "extract") != 0 && strcmp(command, "grids") != 0)
+		return fail_usage("unknown command '%s'", command);
+	grids = strcmp(command, "grids") == 0;
+	argc--;
+	argv++;
+	while ((opt = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_PAGES:
+			if (!parse_pages(optarg, &opts.first_page, &opts.last_page))
+				return fail_usage("--pages takes A-B, A or A- with 1-based pages, not '%s'", optarg);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				format = BUDTAB_GRIDS_JSON;
+			else if (strcmp(optarg, "csv") == 0 && grids)
+				format = BUDTAB_GRIDS_CSV;
+			else
+				return fail_usage("unknown --format '%s'", optarg);
+			break;
+		case OPT_INPUT:
+			if (strcmp(optarg, "auto") == 0)
+				opts.input = BUDTAB_INPUT_AUTO;
+			else if (strcmp(optarg, "pdf") == 0)
+				opts.input = BUDTAB_INPUT_PDF;
+			else if (strcmp(optarg, "text") == 0)
+				opts.input = BUDTAB_INPUT_TEXT;
+			else
+				return fail_usage("unknown --input '%s'", optarg);
+			break;
+		case OPT_PASSWORD:
+			opts.password = optarg;
+			break;
+		case OPT_PATTERNS:
+			patterns_dir = optarg;
+			break;
+		case OPT_MAX_PAGES:
+			if (!parse_int(optarg, &opts.limits.max_pages))
+				return fail_usage("--max-pages takes a whole number, not '%s'", optarg);
+			break;
+		case OPT_MAX_GLYPHS:
+			if (!parse_int(optarg, &opts.limits.max_glyphs))
+				return fail_usage("--max-glyphs takes a whole number, not '%s'", optarg);
+			break;
+		case OPT_MAX_CELLS:
+			if (!parse_int(optarg, &opts.limits.max_cells))
+				return fail_usage("--max-cells takes a whole number, not '%s'", optarg);
+			break;
+		case OPT_MAX_SECONDS:
+			secs = g_ascii_strtod(optarg, NULL);
+			if (!(secs > 0))
+				return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
+			opts.limits.max_seconds = secs;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("budtab %s\n", BUDTAB_VERSION);
+			return EXIT_OK;
+		default:
+			return fail_usage("%s", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return fail_usage("%s", "no input file");
+	to_dir = output && (argc - optind > 1 || g_str_has_suffix(output, "/") ||
+		g_file_test(output, G_FILE_TEST_IS_DIR));
+	if (to_dir && g_mkdir_with_parents(output, 0755) != 0) {
+		fprintf(stderr, "budtab: %s: cannot create the directory: %s\n",
+			output, g_strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!grids) {
+		patterns = budtab_patterns_load(patterns_dir, &err);
+		if (!patterns) {
+			fprintf(stderr, "budtab: %s\n", err.message);
+			return EXIT_USAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		const char *path = argv[i];
+		struct budtab_doc *doc = budtab_doc_open(path, &opts, &err);
+		g_autofree char *dest = NULL;
+		bool ok;
+
+		if (!doc) {
+			fprintf(stderr, "budtab: %s: %s\n", path, err.message);
+			status = EXIT_INPUT;
+			continue;
+		}
+		ok = grids || budtab_doc_extract(doc, patterns, &err);
+		if (ok) {
+			if (to_dir)
+				dest = output_in(output, path,
+					grids && format == BUDTAB_GRIDS_CSV ? "csv" : "json");
+			else
+				dest = g_strdup(output ? output : "-");
+			ok = grids ? budtab_doc_write_grids(doc, format, dest, &err)
+				   : budtab_doc_write_records(doc, dest, &err);
+		}
+		if (!quiet)
+			for (size_t w = 0; w < budtab_doc_n_warnings(doc); w++)
+				fprintf(stderr, "budtab: %s: warning: %s\n", path,
+					budtab_doc_warning(doc, w));
+		if (!ok) {
+			fprintf(stderr, "budtab: %s: %s\n", path, err.message);
+			status = EXIT_INPUT;
+		}
+		budtab_doc_destroy(doc);
+	}
+	budtab_patterns_destroy(patterns);
+	return status;
+}

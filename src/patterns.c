@@ -1,0 +1,414 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <glib.h>
+#include <pcre2.h>
+#include <string.h>
+
+#include "model.h"
+#include "patterns.h"
+
+#define MAX_PATTERN 4096
+#define MAX_PATTERNS 10000
+/* Bounds a hostile pattern's backtracking on long cells. */
+#define MATCH_LIMIT 200000
+
+struct entry {
+	char *key;
+	pcre2_code *code;
+};
+
+struct budtab_patterns {
+	GPtrArray *entries;      /* struct entry *, load order */
+	GHashTable *keys;        /* key -> GPtrArray of struct entry * (borrowed) */
+	pcre2_match_context *mctx;
+};
+
+struct pmatch {
+	pcre2_code *code;        /* borrowed */
+	pcre2_match_data *data;
+	char *subject;
+};
+
+char *
+patterns_key_form(const char *text)
+{
+	char *nf, *out;
+	size_t n = 0;
+
+	if (!text)
+		return NULL;
+	nf = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+	if (!nf)
+		return g_strdup("");
+	out = g_malloc(strlen(nf) + 1);
+	for (const char *p = nf; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		const char *next = g_utf8_next_char(p);
+
+		if (g_unichar_isspace(c) || c == 0x200B || c == 0xFEFF)
+			continue;
+		memcpy(out + n, p, (size_t)(next - p));
+		n += (size_t)(next - p);
+	}
+	out[n] = '\0';
+	g_free(nf);
+	return out;
+}
+
+static void
+entry_free(gpointer data)
+{
+	struct entry *e = data;
+
+	pcre2_code_free(e->code);
+	g_free(e->key);
+	g_free(e);
+}
+
+void
+budtab_patterns_destroy(struct budtab_patterns *p)
+{
+	if (!p)
+		return;
+	g_hash_table_destroy(p->keys);
+	g_ptr_array_free(p->entries, TRUE);
+	pcre2_match_context_free(p->mctx);
+	g_free(p);
+}
+
+static struct budtab_patterns *
+patterns_new(void)
+{
+	struct budtab_patterns *p = g_new0(struct budtab_patterns, 1);
+
+	p->entries = g_ptr_array_new_with_free_func(entry_free);
+	p->keys = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+		(GDestroyNotify)g_ptr_array_unref);
+	p->mctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(p->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(p->mctx, MATCH_LIMIT / 10);
+	return p;
+}
+
+static bool
+add_line(struct budtab_patterns *p, const char *name, int lineno,
+	const char *line, struct budtab_error *err)
+{
+	const char *k = line, *r;
+	char *key;
+	struct entry *e;
+	int errcode;
+	PCRE2_SIZE erroff;
+	GPtrArray *list;
+
+	while (*k == ' ' || *k == '\t')
+		k++;
+	if (*k == '\0' || *k == '#')
+		return true;
+	r = k;
+	while (*r && *r != ' ' && *r != '\t')
+		r++;
+	key = g_strndup(k, (size_t)(r - k));
+	while (*r == ' ' || *r == '\t')
+		r++;
+	if (*r == '\0') {
+		error_set(err, BUDTAB_ERR_PATTERNS, "%s:%d: key '%s' has no pattern",
+			name, lineno, key);
+		g_free(key);
+		return false;
+	}
+	if (strlen(r) > MAX_PATTERN || p->entries->len >= MAX_PATTERNS) {
+		error_set(err, BUDTAB_ERR_PATTERNS,
+			"%s:%d: over the limit (%d bytes a pattern, %d patterns)",
+			name, lineno, MAX_PATTERN, MAX_PATTERNS);
+		g_free(key);
+		return false;
+	}
+	e = g_new0(struct entry, 1);
+	e->key = key;
+	e->code = pcre2_compile((PCRE2_SPTR)r, PCRE2_ZERO_TERMINATED,
+		PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, NULL);
+	if (!e->code) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		error_set(err, BUDTAB_ERR_PATTERNS, "%s:%d: %s at offset %zu",
+			name, lineno, (const char *)msg, (size_t)erroff);
+		g_free(e->key);
+		g_free(e);
+		return false;
+	}
+	g_ptr_array_add(p->entries, e);
+	list = g_hash_table_lookup(p->keys, e->key);
+	if (!list) {
+		list = g_ptr_array_new();
+		g_hash_table_insert(p->keys, e->key, list);
+	}
+	g_ptr_array_add(list, e);
+	return true;
+}
+
+static bool
+load_into(struct budtab_patterns *p, const char *name, const char *data,
+	size_t len, struct budtab_error *err)
+{
+	char *copy = g_strndup(data, len);
+	char **lines;
+	bool ok = true;
+
+	if (!g_utf8_validate(copy, -1, NULL)) {
+		error_set(err, BUDTAB_ERR_PATTERNS, "%s: not UTF-8 text", name);
+		g_free(copy);
+		return false;
+	}
+	lines = g_strsplit(copy, "\n", -1);
+	for (int i = 0; lines[i] && ok; i++) {
+		g_strchomp(lines[i]);
+		ok = add_line(p, name, i + 1, lines[i], err);
+	}
+	g_strfreev(lines);
+	g_free(copy);
+	return ok;
+}
+
+struct budtab_patterns *
+patterns_load_buffer(const char *name, const char *data, size_t len,
+	struct budtab_error *err)
+{
+	struct budtab_patterns *p = patterns_new();
+
+	if (!load_into(p, name, data, len, err)) {
+		budtab_patterns_destroy(p);
+		return NULL;
+	}
+	return p;
+}
+
+static gint
+cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct budtab_patterns *
+budtab_patterns_load(const char *dir, struct budtab_error *err)
+{
+	g_autoptr(GError) gerr = NULL;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	struct budtab_patterns *p;
+	const char *name;
+	GDir *d;
+
+	if (!dir)
+		dir = budtab_patterns_default_dir();
+	d = g_dir_open(dir, 0, &gerr);
+	if (!d) {
+		error_set(err, BUDTAB_ERR_PATTERNS, "pattern directory %s: %s",
+			dir, gerr->message);
+		return NULL;
+	}
+	while ((name = g_dir_read_name(d)))
+		if (g_str_has_suffix(name, ".pat"))
+			g_ptr_array_add(names, g_build_filename(dir, name, NULL));
+	g_dir_close(d);
+	if (names->len == 0) {
+		error_set(err, BUDTAB_ERR_PATTERNS,
+			"pattern directory %s has no .pat file", dir);
+		return NULL;
+	}
+	g_ptr_array_sort(names, cmp_str);
+	p = patterns_new();
+	for (guint i = 0; i < names->len; i++) {
+		g_autofree char *data = NULL;
+		gsize len;
+
+		if (!g_file_get_contents(names->pdata[i], &data, &len, &gerr)) {
+			error_set(err, BUDTAB_ERR_PATTERNS, "%s: %s",
+				(char *)names->pdata[i], gerr->message);
+			budtab_patterns_destroy(p);
+			return NULL;
+		}
+		if (!load_into(p, names->pdata[i], data, len, err)) {
+			budtab_patterns_destroy(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+const char *
+budtab_patterns_default_dir(void)
+{
+	const char *env = g_getenv("BUDTAB_PATTERNS");
+
+	if (env && *env)
+		return env;
+	if (g_file_test(BUDTAB_DATADIR, G_FILE_TEST_IS_DIR))
+		return BUDTAB_DATADIR;
+	return "patterns";
+}
+
+static bool
+try_entry(const struct budtab_patterns *p, struct entry *e,
+	const char *subject, struct pmatch **m)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(e->code, NULL);
+	/* The match data points into the subject: keep a copy it can own. */
+	char *copy = m ? g_strdup(subject) : NULL;
+	int rc = pcre2_match(e->code, (PCRE2_SPTR)(copy ? copy : subject),
+		strlen(subject), 0, 0, md, p->mctx);
+
+	if (rc < 0) {
+		pcre2_match_data_free(md);
+		g_free(copy);
+		return false;
+	}
+	if (m) {
+		*m = g_new0(struct pmatch, 1);
+		(*m)->code = e->code;
+		(*m)->data = md;
+		(*m)->subject = copy;
+	} else {
+		pcre2_match_data_free(md);
+	}
+	return true;
+}
+
+bool
+patterns_match(const struct budtab_patterns *p, const char *key,
+	const char *text, struct pmatch **m)
+{
+	GPtrArray *list = g_hash_table_lookup(p->keys, key);
+	g_autofree char *subject = NULL;
+
+	if (m)
+		*m = NULL;
+	if (!list || !text)
+		return false;
+	subject = patterns_key_form(text);
+	for (guint i = 0; i < list->len; i++)
+		if (try_entry(p, list->pdata[i], subject, m))
+			return true;
+	return false;
+}
+
+const char *
+patterns_classify(const struct budtab_patterns *p, const char *prefix,
+	const char *text, struct pmatch **m)
+{
+	g_autofree char *subject = NULL;
+	size_t plen = strlen(prefix);
+
+	if (m)
+		*m = NULL;
+	if (!text)
+		return NULL;
+	subject = patterns_key_form(text);
+	for (guint i = 0; i < p->entries->len; i++) {
+		struct entry *e = p->entries->pdata[i];
+
+		if (strncmp(e->key, prefix, plen) == 0 &&
+		    try_entry(p, e, subject, m))
+			return e->key + plen;
+	}
+	return NULL;
+}
+
+char *
+pmatch_group(const struct pmatch *m, const char *name)
+{
+	PCRE2_UCHAR *buf;
+	PCRE2_SIZE len;
+	char *out;
+
+	if (!m || pcre2_substring_get_byname(m->data, (PCRE2_SPTR)name, &buf,
+			&len) != 0)
+		return NULL;
+	out = g_strndup((const char *)buf, len);
+	pcre2_substring_free(buf);
+	if (*out == '\0') {
+		g_free(out);
+		return NULL;
+	}
+	return out;
+}
+
+long
+pmatch_group_offset(const struct pmatch *m, const char *name)
+{
+	int n;
+	PCRE2_SIZE *ov;
+
+	if (!m)
+		return -1;
+	n = pcre2_substring_number_from_name(m->code, (PCRE2_SPTR)name);
+	if (n < 0)
+		return -1;
+	ov = pcre2_get_ovector_pointer(m->data);
+	if (ov[2 * n] == PCRE2_UNSET)
+		return -1;
+	return g_utf8_pointer_to_offset(m->subject, m->subject + ov[2 * n]);
+}
+
+char **
+patterns_split(const struct budtab_patterns *p, const char *key,
+	const char *text)
+{
+	GPtrArray *list = g_hash_table_lookup(p->keys, key);
+	GPtrArray *out = g_ptr_array_new();
+	g_autofree char *subject = patterns_key_form(text);
+	size_t len, piece = 0, at = 0;
+
+	if (!subject) {
+		g_ptr_array_add(out, NULL);
+		return (char **)g_ptr_array_free(out, FALSE);
+	}
+	len = strlen(subject);
+	while (list && at <= len) {
+		PCRE2_SIZE best_start = PCRE2_UNSET, best_end = 0;
+
+		for (guint i = 0; i < list->len; i++) {
+			struct entry *e = list->pdata[i];
+			pcre2_match_data *md =
+				pcre2_match_data_create_from_pattern(e->code, NULL);
+
+			if (pcre2_match(e->code, (PCRE2_SPTR)subject, len, at, 0, md,
+					p->mctx) >= 0) {
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+				if (best_start == PCRE2_UNSET || ov[0] < best_start) {
+					best_start = ov[0];
+					best_end = ov[1];
+				}
+			}
+			pcre2_match_data_free(md);
+		}
+		if (best_start == PCRE2_UNSET)
+			break;
+		if (best_start > piece)
+			g_ptr_array_add(out, g_strndup(subject + piece, best_start - piece));
+		piece = best_end;
+		/* An empty match must still move on. */
+		at = best_end > best_start ? best_end
+			: (size_t)(g_utf8_next_char(subject + best_end) - subject);
+	}
+	if (piece < len)
+		g_ptr_array_add(out, g_strdup(subject + piece));
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+void
+pmatch_destroy(struct pmatch *m)
+{
+	if (!m)
+		return;
+	pcre2_match_data_free(m->data);
+	g_free(m->subject);
+	g_free(m);
+}
+
+bool
+patterns_has(const struct budtab_patterns *p, const char *key)
+{
+	return g_hash_table_contains(p->keys, key);
+}

@@ -1,0 +1,814 @@
+#include <glib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "records.h"
+
+/* One row of a table as the records stage reads it: every cell that
+ * covers the row (a merged cell covers all the rows it spans). */
+struct row {
+	const struct table *table;
+	int index;
+	GPtrArray *cells;    /* const struct cell *, left to right */
+};
+
+/* A run of table fragments, one per page, that make one table. */
+struct chain {
+	GArray *rows;        /* struct row */
+	GArray *tables;      /* const struct table * */
+	bool has_labels;     /* a 项目编码 or 项目名称 label */
+	long header;         /* index of the indicator header row, or -1 */
+};
+
+struct column {
+	const char *field;   /* "level1" ... or "extra" */
+	char *header;
+	double x0, x1;
+};
+
+void
+warning_add(GArray *warnings, int page, const char *code, const char *fmt, ...)
+{
+	struct warning w = { page, g_strdup(code), NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	w.message = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_array_append_val(warnings, w);
+}
+
+static struct src
+cell_src(const struct table *t, const struct cell *c)
+{
+	return (struct src){ t->page, c->box };
+}
+
+static void
+chain_rows(struct chain *ch, const struct table *t)
+{
+	for (int r = 0; r < t->rows; r++) {
+		struct row row = { t, r, g_ptr_array_new() };
+
+		for (int c = 0; c < t->cols;) {
+			const struct cell *cell = table_cell_at(t, r, c);
+
+			if (!cell) {
+				c++;
+				continue;
+			}
+			g_ptr_array_add(row.cells, (gpointer)cell);
+			c = cell->col + cell->colspan;
+		}
+		g_array_append_val(ch->rows, row);
+	}
+	g_array_append_val(ch->tables, t);
+}
+
+static void
+chain_free(struct chain *ch)
+{
+	for (guint i = 0; i < ch->rows->len; i++)
+		g_ptr_array_free(g_array_index(ch->rows, struct row, i).cells, TRUE);
+	g_array_free(ch->rows, TRUE);
+	g_array_free(ch->tables, TRUE);
+}
+
+static int
+header_matches(const struct budtab_patterns *p, const struct row *row)
+{
+	int n = 0;
+
+	for (guint i = 0; i < row->cells->len; i++) {
+		const struct cell *c = row->cells->pdata[i];
+
+		if (c->text && patterns_classify(p, "col.", c->text, NULL))
+			n++;
+	}
+	return n;
+}
+
+static bool
+is_project_label(const struct budtab_patterns *p, const char *text)
+{
+	const char *f = patterns_classify(p, "label.", text, NULL);
+
+	return f && (strcmp(f, "code") == 0 || strcmp(f, "name") == 0);
+}
+
+static void
+chain_classify(struct chain *ch, const struct budtab_patterns *p)
+{
+	ch->header = -1;
+	for (guint i = 0; i < ch->rows->len; i++) {
+		struct row *row = &g_array_index(ch->rows, struct row, i);
+
+		if (ch->header < 0 && header_matches(p, row) >= 3)
+			ch->header = i;
+		for (guint k = 0; ch->header < 0 && k < row->cells->len; k++) {
+			const struct cell *c = row->cells->pdata[k];
+
+			if (c->text && is_project_label(p, c->text))
+				ch->has_labels = true;
+		}
+	}
+}
+
+static bool
+parse_number(const char *s, double *out)
+{
+	g_autofree char *clean = NULL;
+	char *end;
+	size_t n = 0;
+
+	if (!s)
+		return false;
+	clean = g_malloc(strlen(s) + 1);
+	for (const char *q = s; *q; q++)
+		if (*q != ',')
+			clean[n++] = *q;
+	clean[n] = '\0';
+	*out = g_ascii_strtod(clean, &end);
+	return end != clean && *end == '\0';
+}
+
+static void
+parse_amount(const struct budtab_patterns *p, const struct table *t,
+	const struct cell *c, struct amount *out, GArray *warnings)
+{
+	struct pmatch *m = NULL;
+	g_autofree char *v = NULL;
+
+	memset(out, 0, sizeof *out);
+	if (!c || !c->text)
+		return;
+	out->src = cell_src(t, c);
+	if (patterns_match(p, "amount", c->text, &m))
+		v = pmatch_group(m, "value");
+	pmatch_destroy(m);
+	if (v && parse_number(v, &out->value)) {
+		out->present = true;
+		return;
+	}
+	warning_add(warnings, t->page, "amount-unreadable",
+		"'%s' is not an amount", c->text);
+}
+
+void
+records_parse_target(const struct budtab_patterns *p, const char *text,
+	struct target *out)
+{
+	static const char *const ops[] = { ">=", "<=", "=", ">", "<" };
+	struct pmatch *m = NULL;
+
+	out->text = g_strdup(text);
+	out->op = NULL;
+	out->has_value = false;
+	out->unit = NULL;
+	if (!text)
+		return;
+	if (patterns_match(p, "target.number", text, &m)) {
+		g_autofree char *op = pmatch_group(m, "op");
+		g_autofree char *value = pmatch_group(m, "value");
+		char *unit = pmatch_group(m, "unit");
+
+		if (op) {
+			const char *which = patterns_classify(p, "op.", op, NULL);
+
+			for (size_t i = 0; which && i < G_N_ELEMENTS(ops); i++)
+				if (strcmp(which, ops[i]) == 0)
+					out->op = ops[i];
+		}
+		out->has_value = parse_number(value, &out->value);
+		if (unit) {
+			const char *u = patterns_classify(p, "unit.", unit, NULL);
+
+			out->unit = u ? g_strdup(u) : unit;
+			if (u)
+				g_free(unit);
+		}
+	}
+	pmatch_destroy(m);
+}
+
+/* The printed text with its first n non-space characters dropped: maps
+ * a key-form offset back onto what was printed. */
+static char *
+drop_chars(const char *text, long n)
+{
+	const char *q = text;
+
+	while (*q && n > 0) {
+		if (!g_unichar_isspace(g_utf8_get_char(q)))
+			n--;
+		q = g_utf8_next_char(q);
+	}
+	while (*q && g_unichar_isspace(g_utf8_get_char(q)))
+		q = g_utf8_next_char(q);
+	return *q ? g_strdup(q) : NULL;
+}
+
+/* ---- the project block ------------------------------------------------ */
+
+struct labelled {
+	const struct cell *cell;
+	const struct table *table;
+	const char *field;   /* NULL when not a label */
+	bool consumed;
+};
+
+static struct labelled *
+find_value(GArray *cells, const struct labelled *label)
+{
+	const struct cell *lc = label->cell;
+	struct labelled *best = NULL;
+
+	for (guint i = 0; i < cells->len; i++) {
+		struct labelled *v = &g_array_index(cells, struct labelled, i);
+		const struct cell *c = v->cell;
+
+		if (v->field || v->consumed || v->table != label->table ||
+		    c->col < lc->col + lc->colspan ||
+		    c->row + c->rowspan <= lc->row || c->row >= lc->row + lc->rowspan)
+			continue;
+		if (!best || c->row < best->cell->row ||
+		    (c->row == best->cell->row && c->col < best->cell->col))
+			best = v;
+	}
+	/* The nearest cell to the right, empty or not, is the value: an
+	 * empty one means null, not "look further". */
+	for (guint i = 0; best && i < cells->len; i++) {
+		struct labelled *v = &g_array_index(cells, struct labelled, i);
+		const struct cell *c = v->cell;
+
+		if (v->table == label->table && v->field && v != label &&
+		    c->row == best->cell->row && c->col > lc->col &&
+		    c->col < best->cell->col && best->cell->row == lc->row)
+			return NULL;
+	}
+	return best;
+}
+
+static void
+read_schedule(const struct budtab_patterns *p, GArray *cells,
+	const struct labelled *label, struct project *proj)
+{
+	const struct cell *lc = label->cell;
+	GArray *periods = g_array_new(FALSE, TRUE, sizeof(struct period));
+	int last_row = lc->row + MAX(lc->rowspan, 2) - 1;
+
+	for (guint i = 0; i < cells->len; i++) {
+		struct labelled *v = &g_array_index(cells, struct labelled, i);
+		const struct cell *c = v->cell, *below = NULL;
+		struct pmatch *m = NULL;
+		struct period per = { 0 };
+		double best_ov = 0;
+
+		if (v->table != label->table || v->consumed || !c->text ||
+		    c->col < lc->col + lc->colspan || c->row < lc->row ||
+		    c->row > last_row || !patterns_match(p, "period", c->text, &m))
+			continue;
+		{
+			g_autofree char *month = pmatch_group(m, "month");
+
+			per.month = month ? atoi(month) : 0;
+		}
+		pmatch_destroy(m);
+		per.label = g_strdup(c->text);
+		v->consumed = true;
+		for (guint k = 0; k < cells->len; k++) {
+			struct labelled *w = &g_array_index(cells, struct labelled, k);
+			double ov = box_overlap_x(&w->cell->box, &c->box);
+
+			if (w->table == v->table && !w->consumed &&
+			    w->cell->row == c->row + c->rowspan && ov > best_ov) {
+				best_ov = ov;
+				below = w->cell;
+			}
+		}
+		if (below) {
+			struct pmatch *pm = NULL;
+
+			per.src = cell_src(v->table, below);
+			if (below->text && patterns_match(p, "percent", below->text, &pm)) {
+				g_autofree char *val = pmatch_group(pm, "value");
+
+				per.has_percent = parse_number(val, &per.percent);
+			}
+			pmatch_destroy(pm);
+			for (guint k = 0; k < cells->len; k++)
+				if (g_array_index(cells, struct labelled, k).cell == below)
+					g_array_index(cells, struct labelled, k).consumed = true;
+		}
+		g_array_append_val(periods, per);
+	}
+	proj->n_schedule = periods->len;
+	proj->schedule = (struct period *)g_array_free(periods, FALSE);
+}
+
+static char **
+split_goals(const struct budtab_patterns *p, const char *text)
+{
+	char **items;
+
+	if (!text)
+		return NULL;
+	items = patterns_split(p, "goal.item", text);
+	/* Drop the separators left at an item's end by the numbering (the
+	 * key form has folded full-width ones to ASCII). */
+	for (char **q = items; *q; q++) {
+		size_t n = strlen(*q);
+
+		while (n > 0 && ((*q)[n - 1] == ';' || (*q)[n - 1] == ','))
+			(*q)[--n] = '\0';
+	}
+	if (!items[0]) {
+		g_strfreev(items);
+		return NULL;
+	}
+	return items;
+}
+
+static void
+read_block(const struct budtab_patterns *p, struct chain *ch, guint end,
+	struct project *proj, GArray *warnings)
+{
+	GArray *cells = g_array_new(FALSE, TRUE, sizeof(struct labelled));
+	GHashTable *seen = g_hash_table_new(NULL, NULL);
+
+	for (guint i = 0; i < end; i++) {
+		struct row *row = &g_array_index(ch->rows, struct row, i);
+
+		for (guint k = 0; k < row->cells->len; k++) {
+			const struct cell *c = row->cells->pdata[k];
+			struct labelled l = { c, row->table, NULL, false };
+
+			if (g_hash_table_contains(seen, c))
+				continue;
+			g_hash_table_add(seen, (gpointer)c);
+			if (c->text)
+				l.field = patterns_classify(p, "label.", c->text, NULL);
+			g_array_append_val(cells, l);
+		}
+	}
+	/* Labels of one row first: a label spanning rows (预算规模及资金用途)
+	 * takes what the one-row labels beside it left. */
+	for (int pass = 0; pass < 2; pass++)
+		for (guint i = 0; i < cells->len; i++) {
+			struct labelled *l = &g_array_index(cells, struct labelled, i);
+			struct labelled *v;
+			const struct cell *vc;
+
+			if (!l->field || (pass == 0) != (l->cell->rowspan == 1))
+				continue;
+			if (strcmp(l->field, "schedule") == 0) {
+				if (!proj->schedule)
+					read_schedule(p, cells, l, proj);
+				continue;
+			}
+			if (strcmp(l->field, "group") == 0)
+				continue;
+			v = find_value(cells, l);
+			if (!v)
+				continue;
+			v->consumed = true;
+			vc = v->cell;
+			if (strcmp(l->field, "code") == 0 && !proj->code.text) {
+				proj->code.text = patterns_key_form(vc->text);
+				if (proj->code.text && !*proj->code.text)
+					g_clear_pointer(&proj->code.text, g_free);
+				proj->code.src = cell_src(v->table, vc);
+			} else if (strcmp(l->field, "name") == 0 && !proj->name.text) {
+				proj->name.text = g_strdup(vc->text);
+				proj->name.src = cell_src(v->table, vc);
+			} else if (strcmp(l->field, "purpose") == 0 && !proj->purpose.text) {
+				proj->purpose.text = g_strdup(vc->text);
+				proj->purpose.src = cell_src(v->table, vc);
+			} else if (strcmp(l->field, "total") == 0) {
+				parse_amount(p, v->table, vc, &proj->total, warnings);
+			} else if (strcmp(l->field, "fiscal") == 0) {
+				parse_amount(p, v->table, vc, &proj->fiscal, warnings);
+			} else if (strcmp(l->field, "other") == 0) {
+				parse_amount(p, v->table, vc, &proj->other, warnings);
+			} else if (strcmp(l->field, "goals") == 0 && !proj->goals) {
+				proj->goals = split_goals(p, vc->text);
+			} else if (strcmp(l->field, "unit") == 0 && !proj->unit_name) {
+				proj->unit_name = g_strdup(vc->text);
+			}
+		}
+	g_hash_table_destroy(seen);
+	g_array_free(cells, TRUE);
+}
+
+/* ---- the indicator table --------------------------------------------- */
+
+static GArray *
+header_columns(const struct budtab_patterns *p, const struct row *row)
+{
+	GArray *cols = g_array_new(FALSE, TRUE, sizeof(struct column));
+
+	for (guint i = 0; i < row->cells->len; i++) {
+		const struct cell *c = row->cells->pdata[i];
+		struct column col = { 0 };
+
+		if (!c->text)
+			continue;
+		col.field = patterns_classify(p, "col.", c->text, NULL);
+		if (!col.field)
+			col.field = "extra";
+		col.header = g_strdup(c->text);
+		col.x0 = c->box.x0;
+		col.x1 = c->box.x1;
+		g_array_append_val(cols, col);
+	}
+	return cols;
+}
+
+static const struct cell *
+cell_under(const struct row *row, const struct column *col)
+{
+	const struct cell *best = NULL;
+	double best_ov = 0;
+
+	for (guint i = 0; i < row->cells->len; i++) {
+		const struct cell *c = row->cells->pdata[i];
+		double ov = fmin(c->box.x1, col->x1) - fmax(c->box.x0, col->x0);
+		double narrow = fmin(c->box.x1 - c->box.x0, col->x1 - col->x0);
+
+		if (ov > best_ov && ov >= 0.5 * narrow) {
+			best_ov = ov;
+			best = c;
+		}
+	}
+	return best;
+}
+
+static void
+set_field(struct field *f, const struct table *t, const struct cell *c)
+{
+	if (!c)
+		return;
+	f->text = g_strdup(c->text);
+	f->src = cell_src(t, c);
+}
+
+static void
+field_copy(struct field *to, const struct field *from)
+{
+	g_free(to->text);
+	to->text = g_strdup(from->text);
+	to->src = from->src;
+}
+
+/* Gives a level-1 cell left empty (a merged label not printed again on a
+ * new page, or printed on another row) its label: the one its level 2
+ * can only stand under, else the one above, else the one below. */
+static void
+fill_levels(const struct budtab_patterns *p, struct indicator *ind, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *under;
+
+		if (ind[i].level1.text)
+			continue;
+		under = ind[i].level2.text ?
+			patterns_classify(p, "under.", ind[i].level2.text, NULL) : NULL;
+		if (under) {
+			ind[i].level1.text = g_strdup(under);
+			continue;
+		}
+		if (i > 0 && ind[i - 1].level1.text) {
+			field_copy(&ind[i].level1, &ind[i - 1].level1);
+			continue;
+		}
+		for (size_t k = i + 1; k < n; k++)
+			if (ind[k].level1.text) {
+				field_copy(&ind[i].level1, &ind[k].level1);
+				break;
+			}
+	}
+	for (size_t i = 1; i < n; i++)
+		if (!ind[i].level2.text && ind[i - 1].level2.text &&
+		    g_strcmp0(ind[i].level1.text, ind[i - 1].level1.text) == 0)
+			field_copy(&ind[i].level2, &ind[i - 1].level2);
+}
+
+static void
+read_indicators(const struct budtab_patterns *p, struct chain *ch,
+	struct project *proj)
+{
+	struct row *head = &g_array_index(ch->rows, struct row, ch->header);
+	GArray *cols = header_columns(p, head);
+	GArray *inds = g_array_new(FALSE, TRUE, sizeof(struct indicator));
+
+	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
+		struct row *row = &g_array_index(ch->rows, struct row, i);
+		struct indicator ind = { 0 };
+		GArray *extra = g_array_new(FALSE, TRUE, sizeof(struct extra));
+		const struct cell *target = NULL;
+		bool any = false, body = false;
+
+		if (header_matches(p, row) >= 3)
+			continue; /* the header repeated on a new page */
+		for (guint k = 0; k < cols->len; k++) {
+			const struct column *col = &g_array_index(cols, struct column, k);
+			const struct cell *c = cell_under(row, col);
+			struct field *f = NULL;
+
+			if (!c || !c->text)
+				continue;
+			any = true;
+			if (strcmp(col->field, "level1") == 0) {
+				f = &ind.level1;
+			} else if (strcmp(col->field, "level2") == 0) {
+				f = &ind.level2;
+			} else if (strcmp(col->field, "level3") == 0) {
+				f = &ind.level3;
+				body = true;
+			} else if (strcmp(col->field, "description") == 0) {
+				f = &ind.description;
+				body = true;
+			} else if (strcmp(col->field, "basis") == 0) {
+				f = &ind.basis;
+				body = true;
+			} else if (strcmp(col->field, "target") == 0) {
+				target = c;
+				body = true;
+			} else {
+				struct extra e = { g_strdup(col->header), g_strdup(c->text) };
+
+				g_array_append_val(extra, e);
+			}
+			if (f && !f->text)
+				set_field(f, row->table, c);
+		}
+		if (!any || !body) {
+			for (guint k = 0; k < extra->len; k++) {
+				g_free(g_array_index(extra, struct extra, k).header);
+				g_free(g_array_index(extra, struct extra, k).text);
+			}
+			g_array_free(extra, TRUE);
+			g_free(ind.level1.text);
+			g_free(ind.level2.text);
+			continue;
+		}
+		records_parse_target(p, target ? target->text : NULL, &ind.target);
+		if (target)
+			ind.target.src = cell_src(row->table, target);
+		/* Extra columns are named on every indicator of a layout that
+		 * has them, even where the cell is empty. */
+		for (guint k = 0; k < cols->len; k++) {
+			const struct column *col = &g_array_index(cols, struct column, k);
+			bool found = false;
+
+			if (strcmp(col->field, "extra") != 0)
+				continue;
+			for (guint e = 0; e < extra->len; e++)
+				found |= strcmp(g_array_index(extra, struct extra, e).header,
+					col->header) == 0;
+			if (!found) {
+				struct extra e = { g_strdup(col->header), NULL };
+
+				g_array_append_val(extra, e);
+			}
+		}
+		ind.n_extra = extra->len;
+		ind.extra = (struct extra *)g_array_free(extra, FALSE);
+		g_array_append_val(inds, ind);
+	}
+	for (guint k = 0; k < cols->len; k++)
+		g_free(g_array_index(cols, struct column, k).header);
+	g_array_free(cols, TRUE);
+	fill_levels(p, (struct indicator *)inds->data, inds->len);
+	proj->n_indicators = inds->len;
+	proj->indicators = (struct indicator *)g_array_free(inds, FALSE);
+}
+
+/* ---- text around the tables ------------------------------------------ */
+
+/* The caption and unit line printed above a table: the nearest lines
+ * above it on its page, below the previous table. */
+static void
+read_caption(const struct budtab_patterns *p, const struct table *t,
+	double floor_y, const struct text_line *lines, size_t n,
+	struct project *proj)
+{
+	GPtrArray *above = g_ptr_array_new();
+	GString *joined = g_string_new(NULL);
+	const struct text_line *prev = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (lines[i].page == t->page && lines[i].box.y1 <= t->box.y0 + 2 &&
+		    lines[i].box.y0 >= floor_y - 2)
+			g_ptr_array_add(above, (gpointer)&lines[i]);
+	for (guint k = above->len; k-- > 0;) {
+		const struct text_line *l = above->pdata[k];
+		struct pmatch *m = NULL;
+
+		if (!proj->unit_code && !proj->unit_name && joined->len == 0 &&
+		    patterns_match(p, "unit.line", l->text, &m)) {
+			proj->unit_code = pmatch_group(m, "code");
+			proj->unit_name = pmatch_group(m, "name");
+			pmatch_destroy(m);
+			prev = l;
+			continue;
+		}
+		pmatch_destroy(m);
+		if (prev && prev->box.y0 - l->box.y1 > 1.5 * fmax(l->size, prev->size) &&
+		    joined->len > 0)
+			break;
+		g_string_prepend(joined, l->text);
+		prev = l;
+		if (patterns_match(p, "caption", joined->str, &m)) {
+			proj->title = drop_chars(joined->str, pmatch_group_offset(m, "title"));
+			pmatch_destroy(m);
+			break;
+		}
+		pmatch_destroy(m);
+		if (above->len - k >= 4)
+			break;
+	}
+	g_string_free(joined, TRUE);
+	g_ptr_array_free(above, TRUE);
+}
+
+static void
+read_document(const struct budtab_patterns *p, const struct text_line *lines,
+	size_t n, struct records *out)
+{
+	float biggest = 0, smallest = INFINITY;
+	GString *title = g_string_new(NULL);
+	struct pmatch *m = NULL;
+	int page = n > 0 ? lines[0].page : 0;
+
+	for (size_t i = 0; i < n && lines[i].page == page; i++) {
+		biggest = fmaxf(biggest, lines[i].size);
+		smallest = fminf(smallest, lines[i].size);
+	}
+	/* The title is the first run of the page's largest lines; on a page
+	 * of one size (a text dump), the first line. */
+	for (size_t i = 0; i < n && lines[i].page == page; i++) {
+		if (lines[i].size >= biggest - 0.5) {
+			g_string_append(title, lines[i].text);
+			if (biggest - smallest < 0.5)
+				break;
+		} else if (title->len > 0) {
+			break;
+		}
+	}
+	if (title->len == 0 || !patterns_match(p, "doc.title", title->str, NULL)) {
+		/* No large title on the first page: the first line that reads
+		 * like one. */
+		g_string_truncate(title, 0);
+		for (size_t i = 0; i < n && i < 200; i++)
+			if (patterns_match(p, "doc.title", lines[i].text, NULL)) {
+				g_string_assign(title, lines[i].text);
+				break;
+			}
+	}
+	if (title->len > 0)
+		out->title = g_strdup(title->str);
+	if (out->title && patterns_match(p, "doc.title", out->title, &m)) {
+		g_autofree char *year = pmatch_group(m, "year");
+
+		out->department = pmatch_group(m, "department");
+		out->year = year ? atoi(year) : 0;
+	}
+	pmatch_destroy(m);
+	g_string_free(title, TRUE);
+}
+
+static void
+add_page(struct project *proj, int page)
+{
+	for (size_t i = 0; i < proj->n_pages; i++)
+		if (proj->pages[i] == page)
+			return;
+	proj->pages = g_renew(int, proj->pages, proj->n_pages + 1);
+	proj->pages[proj->n_pages++] = page;
+}
+
+void
+records_build(const struct table_list *tables, const struct text_line *lines,
+	size_t n_lines, const struct budtab_patterns *patterns,
+	struct records *out, GArray *warnings)
+{
+	GArray *projects = g_array_new(FALSE, TRUE, sizeof(struct project));
+	GArray *chains = g_array_new(FALSE, TRUE, sizeof(struct chain));
+	struct project *cur = NULL;
+
+	memset(out, 0, sizeof *out);
+	read_document(patterns, lines, n_lines, out);
+	for (size_t i = 0; i < tables->n; i++) {
+		const struct table *t = &tables->tables[i];
+		struct chain ch = { 0 };
+
+		if (t->continues >= 0)
+			continue;
+		ch.rows = g_array_new(FALSE, TRUE, sizeof(struct row));
+		ch.tables = g_array_new(FALSE, FALSE, sizeof(const struct table *));
+		chain_rows(&ch, t);
+		for (size_t k = i + 1, last = i; k < tables->n; k++)
+			if (tables->tables[k].continues == (int)last) {
+				chain_rows(&ch, &tables->tables[k]);
+				last = k;
+			}
+		chain_classify(&ch, patterns);
+		g_array_append_val(chains, ch);
+	}
+	for (guint i = 0; i < chains->len; i++) {
+		struct chain *ch = &g_array_index(chains, struct chain, i);
+		const struct table *first = g_array_index(ch->tables, const struct table *, 0);
+		double floor_y = 0;
+
+		if (ch->has_labels) {
+			struct project proj = { 0 };
+
+			g_array_append_val(projects, proj);
+			cur = &g_array_index(projects, struct project, projects->len - 1);
+			cur->seq = (int)projects->len;
+			for (size_t k = 0; k < tables->n; k++) {
+				const struct table *o = &tables->tables[k];
+
+				if (o != first && o->page == first->page &&
+				    o->box.y1 <= first->box.y0 + 2)
+					floor_y = fmax(floor_y, o->box.y1);
+			}
+			read_caption(patterns, first, floor_y, lines, n_lines, cur);
+			read_block(patterns, ch, ch->header >= 0 ? (guint)ch->header :
+				ch->rows->len, cur, warnings);
+		} else if (!cur || ch->header < 0 || cur->indicators) {
+			cur = NULL;
+			continue;
+		}
+		for (guint k = 0; k < ch->tables->len; k++)
+			add_page(cur, g_array_index(ch->tables, const struct table *, k)->page);
+		if (ch->header >= 0)
+			read_indicators(patterns, ch, cur);
+	}
+	for (guint i = 0; i < projects->len; i++) {
+		struct project *proj = &g_array_index(projects, struct project, i);
+
+		if (proj->n_indicators == 0)
+			warning_add(warnings, proj->pages ? proj->pages[0] : 0,
+				"no-indicators", "project %d (%s) has no indicator table",
+				proj->seq, proj->code.text ? proj->code.text : "no code");
+	}
+	for (guint i = 0; i < chains->len; i++)
+		chain_free(&g_array_index(chains, struct chain, i));
+	g_array_free(chains, TRUE);
+	out->n_projects = projects->len;
+	out->projects = (struct project *)g_array_free(projects, FALSE);
+}
+
+static void
+field_finish(struct field *f)
+{
+	g_free(f->text);
+}
+
+void
+records_finish(struct records *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_projects; i++) {
+		struct project *p = &r->projects[i];
+
+		g_free(p->title);
+		g_free(p->pages);
+		g_free(p->unit_code);
+		g_free(p->unit_name);
+		field_finish(&p->code);
+		field_finish(&p->name);
+		field_finish(&p->purpose);
+		for (size_t k = 0; k < p->n_schedule; k++)
+			g_free(p->schedule[k].label);
+		g_free(p->schedule);
+		g_strfreev(p->goals);
+		for (size_t k = 0; k < p->n_indicators; k++) {
+			struct indicator *ind = &p->indicators[k];
+
+			field_finish(&ind->level1);
+			field_finish(&ind->level2);
+			field_finish(&ind->level3);
+			field_finish(&ind->description);
+			field_finish(&ind->basis);
+			g_free(ind->target.text);
+			g_free(ind->target.unit);
+			for (size_t e = 0; e < ind->n_extra; e++) {
+				g_free(ind->extra[e].header);
+				g_free(ind->extra[e].text);
+			}
+			g_free(ind->extra);
+		}
+		g_free(p->indicators);
+	}
+	g_free(r->projects);
+	g_free(r->title);
+	g_free(r->department);
+	memset(r, 0, sizeof *r);
+}
