@@ -249,34 +249,16 @@ def load(name, str_path, reg_path, pdf, pages, words):
     used = set()
 
     tables = []
-    known_ids = []
+    by_id = {}
     for tid, regions in raw_tables:
-        known_ids.append(tid)
         cells, tregions = [], []
-        row_base = None
         for r in regions:
             page = pages[r.page]
             conv = FRAMES[str_frame.get(r.page, "user")]
             dcells = [Cell(c.row0, c.row1, c.col0, c.col1, c.text,
                            conv(page, c.box), r.page) for c in r.cells]
             cells.extend(dcells)
-            rbox = None
-            for k, (pno, box) in enumerate(reg_by_key.get((tid, r.region_id),
-                                                          [])):
-                if pno == r.page and (tid, r.region_id, k) not in used:
-                    used.add((tid, r.region_id, k))
-                    rbox = box
-                    break
-            if rbox is None:
-                for (t2, r2), lst in reg_by_key.items():
-                    for k, (pno, box) in enumerate(lst):
-                        if (t2 == tid and pno == r.page
-                                and (t2, r2, k) not in used):
-                            used.add((t2, r2, k))
-                            rbox = box
-                            break
-                    if rbox is not None:
-                        break
+            rbox = _take_region(reg_by_key, used, tid, r.region_id, r.page)
             if rbox is None:
                 if not dcells:
                     continue
@@ -291,22 +273,43 @@ def load(name, str_path, reg_path, pdf, pages, words):
                 notes.append("%s table %s page %d: region read in frame '%s'"
                              % (name, tid, r.page, frame))
             tregions.append((r.page, dbox))
-        tables.append(Table("%s#%s" % (name, tid), tregions, cells))
+        table = Table("%s#%s" % (name, tid), tregions, cells)
+        tables.append(table)
+        by_id[tid] = table
 
-    # Regions of tables that -str.xml lacks still count for detection.
-    for (tid, rid), lst in reg_by_key.items():
+    # Regions that -str.xml has no cells for still count for detection.
+    for (tid, rid), lst in sorted(reg_by_key.items()):
         for k, (pno, box) in enumerate(lst):
-            if (tid, rid, k) in used or tid in known_ids:
+            if (tid, rid, k) in used:
                 continue
             if pno not in pages:
                 raise GroundTruthError("%s: region on page %d, but the PDF "
                                        "has %d pages" % (os.path.basename(
                                            reg_path), pno, len(pages)))
-            page = pages[pno]
-            tables.append(Table("%s#%s" % (name, tid),
-                                [(pno, FRAMES["user"](page, box))], []))
-            notes.append("%s table %s: region without structure" % (name, tid))
+            frame = str_frame.get(pno, "user")
+            dbox = FRAMES[frame](pages[pno], box)
+            table = by_id.get(tid)
+            if table is None:
+                table = by_id[tid] = Table("%s#%s" % (name, tid), [], [])
+                tables.append(table)
+            table.regions.append((pno, dbox))
+            table.regions.sort(key=lambda reg: reg[0])
+            notes.append("%s table %s page %d: region without cells (frame "
+                         "'%s')" % (name, tid, pno, frame))
     return GroundTruth(name, pdf, tables, notes, tuple(aligned_total))
+
+
+def _take_region(reg_by_key, used, tid, rid, page):
+    """The -reg.xml box of a -str.xml region: same table and region id on
+    the same page, else any unused region of the table on that page."""
+    keys = [(tid, rid)] + sorted(k for k in reg_by_key
+                                 if k[0] == tid and k != (tid, rid))
+    for key in keys:
+        for k, (pno, box) in enumerate(reg_by_key.get(key, [])):
+            if pno == page and key + (k,) not in used:
+                used.add(key + (k,))
+                return box
+    return None
 
 
 def _region_frame(page, box, dcells, fallback):

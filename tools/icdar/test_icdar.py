@@ -243,6 +243,119 @@ class Floors(unittest.TestCase):
             self.assertEqual(lines[-1], "TOTAL\t0.5000\t0.2500")
 
 
+def write_icdar(directory, name, tables):
+    """tables: [[(page, region box, row-increment, [(row, col, box, text)])]]
+    with boxes (x0, y0, x1, y1) as the files give them."""
+    def bb(b):
+        return ('<bounding-box x1="%g" y1="%g" x2="%g" y2="%g"/>' % b)
+    s, r = ["<document>"], ["<document>"]
+    for tid, regions in enumerate(tables, 1):
+        s.append('<table id="%d">' % tid)
+        r.append('<table id="%d">' % tid)
+        for rid, (page, box, rinc, cells) in enumerate(regions, 1):
+            s.append('<region id="%d" page="%d" row-increment="%d" '
+                     'col-increment="0">' % (rid, page, rinc))
+            for row, col, cbox, text in cells:
+                s.append('<cell start-row="%d" start-col="%d">%s<content>%s'
+                         '</content></cell>' % (row, col, bb(cbox), text))
+            s.append("</region>")
+            r.append('<region id="%d" page="%d">%s</region>'
+                     % (rid, page, bb(box)))
+        s.append("</table>")
+        r.append("</table>")
+    for suffix, lines in (("-str.xml", s), ("-reg.xml", r)):
+        with open(os.path.join(directory, name + suffix), "w") as f:
+            f.write("\n".join(lines + ["</document>"]))
+
+
+@unittest.skipUnless(HAVE_POPPLER, "needs pdfinfo and pdftotext")
+class GroundTruthFrames(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="eval-icdar-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def load(self, name):
+        doc = [d for d in groundtruth.discover(self.dir)[0]
+               if d.name == name][0]
+        pages = pdf.read_pages(doc.pdf)
+        words = pdf.read_words(doc.pdf)
+        return (groundtruth.load_document(self.dir, doc, pages, words)[0],
+                pages, words)
+
+    def word_box(self, x, y, text):
+        return (x, y, x + synthetic.text_width(text), y + synthetic.ASCENT)
+
+    def test_table_over_two_pages_is_one_logical_table(self):
+        page = {"media": (0, 0, 612, 792), "crop": (0, 0, 612, 792),
+                "rot": 0}
+        words1 = [(100, 700, "HEAD"), (100, 680, "AONE")]
+        words2 = [(100, 700, "BTWO")]
+        synthetic.write_pdf(os.path.join(self.dir, "two.pdf"),
+                            [dict(page, words=words1),
+                             dict(page, words=words2)])
+        cells1 = [(i, 0, self.word_box(*w), w[2])
+                  for i, w in enumerate(words1)]
+        cells2 = [(0, 0, self.word_box(*words2[0]), "BTWO")]
+        write_icdar(self.dir, "two", [[
+            (1, (90, 670, 200, 720), 0, cells1),
+            (2, (90, 690, 200, 720), 2, cells2)]])
+        gt, pages, words = self.load("two")
+        self.assertEqual(len(gt.tables), 1)
+        self.assertEqual(gt.alignment, (3, 3))
+        self.assertEqual(gt.tables[0].relations[("AONE", "BTWO", "below")], 1)
+        out = json.loads(grids.from_ground_truth(gt, len(pages)))
+        self.assertEqual([t["continues"] for t in out["tables"]], [None, 0])
+        found = grids.parse(json.dumps(out), len(pages))
+        c, _ = scoring.score(gt.tables, found, words)
+        self.assertEqual((c.det_f1, c.str_f1, c.rel_expected), (1.0, 1.0, 2))
+
+    def test_rotated_page_in_the_displayed_frame_is_recognised(self):
+        # As eu-015: cells in the displayed frame with y flipped by the
+        # unrotated height, the region with y flipped by the displayed one.
+        synthetic.write_pdf(os.path.join(self.dir, "rot.pdf"), [{
+            "media": (0, 0, 595, 842), "crop": (0, 0, 595, 842), "rot": 90,
+            "words": [(100, 200, "ALPHA"), (100, 300, "BETA"),
+                      (150, 200, "GAMMA")]}])
+        page = pdf.read_pages(os.path.join(self.dir, "rot.pdf"))[1]
+        cells = []
+        for row, col, (x, y, text) in ((0, 0, (100, 200, "ALPHA")),
+                                       (0, 1, (100, 300, "BETA")),
+                                       (1, 0, (150, 200, "GAMMA"))):
+            d = page.user_box_to_display(self.word_box(x, y, text))
+            cells.append((row, col, (d[0], 842 - d[3], d[2], 842 - d[1]),
+                          text))
+        xs = [c[2][0] for c in cells] + [c[2][2] for c in cells]
+        ys = [842 - c[2][1] for c in cells] + [842 - c[2][3] for c in cells]
+        region = (min(xs) - 2, 595 - max(ys) - 2, max(xs) + 2,
+                  595 - min(ys) + 2)
+        write_icdar(self.dir, "rot", [[(1, region, 0, cells)]])
+        gt, pages, words = self.load("rot")
+        self.assertEqual(gt.alignment, (3, 3))
+        self.assertTrue(any("'display-x/unrotated-height'" in n
+                            for n in gt.notes), gt.notes)
+        self.assertTrue(any("region read in frame 'display'" in n
+                            for n in gt.notes), gt.notes)
+        (pno, box), = gt.tables[0].regions
+        for cell in gt.tables[0].cells:
+            self.assertLess(box[0], cell.box[0])
+            self.assertLess(box[1], cell.box[1])
+            self.assertGreater(box[2], cell.box[2])
+            self.assertGreater(box[3], cell.box[3])
+
+    def test_alternative_ground_truths_share_one_pdf(self):
+        synthetic.write_dataset(self.dir, "alt-001a")
+        shutil.copy(os.path.join(self.dir, "alt-001a-str.xml"),
+                    os.path.join(self.dir, "alt-001b-str.xml"))
+        shutil.copy(os.path.join(self.dir, "alt-001a-reg.xml"),
+                    os.path.join(self.dir, "alt-001b-reg.xml"))
+        docs, orphans = groundtruth.discover(self.dir)
+        self.assertEqual(orphans, [])
+        self.assertEqual([(d.name, d.gt_names) for d in docs],
+                         [("alt-001a", ["alt-001a", "alt-001b"])])
+
+
 @unittest.skipUnless(HAVE_POPPLER, "needs pdfinfo and pdftotext")
 class EndToEnd(unittest.TestCase):
     def setUp(self):
