@@ -9,7 +9,7 @@ unit.line           ^(预算)?单位(名称)?[:：](?<name>.+)$
 # doc.title: the document's title; year and department are read from it.
 doc.title           ^(?<department>.+?)(?<year>20[0-9]{2})年度?(部门|单位)?(预算|决算).*$
 # goal.item: where one numbered goal starts (the numbering is dropped).
-goal.item           (?:^|(?<=[。；;，,\s]))(?<num>[0-9]+[.、．](?![0-9])|[(][0-9]+[)])
+goal.item           (?<![0-9])(?<num>[0-9]{1,2}[.、](?![0-9])|[(][0-9]{1,2}[)])
 # furniture: page headers and footers that are not body text.
 furniture           ^-?[0-9]+-?$
 furniture           ^第[0-9]+页(共[0-9]+页)?$

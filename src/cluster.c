@@ -315,7 +315,12 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 		last = j;
 		while (first < last && ll.lines[first].n_segments < 2)
 			first++;
-		while (last > first && ll.lines[last - 1].n_segments < 2)
+		/* A last line of one piece stays when it sits as tight as a
+		 * wrapped line under the one before: a cell's continuation. */
+		while (last > first && ll.lines[last - 1].n_segments < 2 &&
+		       !(last - 1 > first &&
+			 line_gap(&ll.lines[last - 2], &ll.lines[last - 1]) <
+				 0.3 * ll.lines[last - 1].size))
 			last--;
 		multi = 0;
 		for (size_t k = first; k < last; k++)

@@ -1,0 +1,261 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "grid.h"
+#include "synth.h"
+
+static const struct grid_limits limits = { 100000, 20000 };
+
+static struct table_list
+find(struct synth *s)
+{
+	struct page page = synth_page(s);
+	struct table_list list = { 0 };
+	struct budtab_error err = { 0 };
+	bool *used = g_new0(bool, page.n_glyphs + 1);
+
+	cr_assert(grid_find(&page, &limits, used, &list, &err), "%s", err.message);
+	g_free(used);
+	return list;
+}
+
+static const char *
+text_at(const struct table *t, int row, int col)
+{
+	const struct cell *c = table_cell_at(t, row, col);
+
+	return c && c->text ? c->text : "";
+}
+
+/* A 4 x 3 ruled grid; the border under row 0 is missing in column 0, so
+ * the first column's top cell spans rows 0-2 (the rule under row 1 is
+ * missing there too). */
+static void
+merged_grid(struct synth *s, double dy)
+{
+	double xs[] = { 50, 150, 250, 350 };
+	double ys[] = { 100, 130, 160, 190, 220 };
+
+	for (int i = 0; i < 4; i++)
+		synth_vline(s, xs[i], ys[0] + dy, ys[4] + dy);
+	synth_hline(s, 50, 350, ys[0] + dy);
+	synth_hline(s, 150, 350, ys[1] + dy);
+	synth_hline(s, 150, 350, ys[2] + dy);
+	synth_hline(s, 50, 350, ys[3] + dy);
+	synth_hline(s, 50, 350, ys[4] + dy);
+	/* the label sits at the vertical centre of its block */
+	synth_text(s, 60, 140 + dy, "产出指标", 10);
+	synth_text(s, 160, 110 + dy, "数量指标", 10);
+	synth_text(s, 160, 140 + dy, "质量指标", 10);
+	synth_text(s, 160, 170 + dy, "时效指标", 10);
+	synth_text(s, 260, 110 + dy, "≥100%", 10);
+	synth_text(s, 60, 200 + dy, "效益指标", 10);
+	synth_text(s, 160, 200 + dy, "社会效益", 10);
+}
+
+Test(grid, merged_cell_spans_the_rows_its_borders_leave_open)
+{
+	struct synth s;
+	struct table_list list;
+	const struct cell *c;
+
+	synth_init(&s);
+	merged_grid(&s, 0);
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	cr_expect_eq(list.tables[0].rows, 4);
+	cr_expect_eq(list.tables[0].cols, 3);
+	cr_expect(list.tables[0].ruled);
+	c = table_cell_at(&list.tables[0], 1, 0);
+	cr_assert_not_null(c);
+	cr_expect_eq(c->row, 0);
+	cr_expect_eq(c->rowspan, 3);
+	cr_expect_str_eq(c->text, "产出指标");
+	cr_expect_str_eq(text_at(&list.tables[0], 2, 1), "时效指标");
+	cr_expect_str_eq(text_at(&list.tables[0], 3, 0), "效益指标");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+Test(grid, borders_drawn_twice_a_little_apart_are_one_border)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	merged_grid(&s, 0);
+	/* every cell drawing its own borders: the same grid shifted 1pt */
+	for (int i = 0, n = (int)s.rules->len; i < n; i++) {
+		struct rule r = g_array_index(s.rules, struct rule, i);
+
+		r.x0 += 1;
+		r.x1 += 1;
+		r.y0 += 1;
+		r.y1 += 1;
+		g_array_append_val(s.rules, r);
+	}
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	cr_expect_eq(list.tables[0].rows, 4);
+	cr_expect_eq(list.tables[0].cols, 3);
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+Test(grid, vertical_label_one_character_a_line_reads_as_one_word)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	synth_vline(&s, 50, 100, 220);
+	synth_vline(&s, 80, 100, 220);
+	synth_vline(&s, 300, 100, 220);
+	synth_hline(&s, 50, 300, 100);
+	synth_hline(&s, 80, 300, 160);
+	synth_hline(&s, 50, 300, 220);
+	synth_text(&s, 60, 120, "产", 10);
+	synth_text(&s, 60, 132, "出", 10);
+	synth_text(&s, 60, 144, "指", 10);
+	synth_text(&s, 60, 156, "标", 10);
+	synth_text(&s, 90, 110, "数量指标", 10);
+	synth_text(&s, 90, 170, "质量指标", 10);
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	cr_expect_str_eq(text_at(&list.tables[0], 0, 0), "产出指标");
+	cr_expect_eq(table_cell_at(&list.tables[0], 0, 0)->rowspan, 2);
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+Test(grid, a_lone_frame_is_not_a_table)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	synth_hline(&s, 50, 500, 50);
+	synth_hline(&s, 50, 500, 800);
+	synth_vline(&s, 50, 50, 800);
+	synth_vline(&s, 500, 50, 800);
+	synth_text(&s, 60, 100, "这是一段正文，没有表格。", 10);
+	list = find(&s);
+	cr_expect_eq(list.n, 0);
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+/* An unruled table: three columns, the middle one wrapped in row 2. */
+static void
+unruled(struct synth *s, double y)
+{
+	const char *rows[][3] = {
+		{ "二级指标", "三级指标", "指标值" },
+		{ "数量指标", "职工人数", "≤170人" },
+		{ "质量指标", "发放准确率", "≥100%" },
+		{ "时效指标", "工资发放及", "≥100%" },
+	};
+
+	for (int r = 0; r < 4; r++) {
+		synth_text(s, 50, y, rows[r][0], 10);
+		synth_text(s, 150, y, rows[r][1], 10);
+		synth_text(s, 250, y, rows[r][2], 10);
+		y += r == 3 ? 11 : 20;
+	}
+	synth_text(s, 150, y, "时率", 10); /* wrapped, tighter than rows */
+}
+
+Test(grid, unruled_columns_come_from_shared_gaps)
+{
+	struct synth s;
+	struct table_list list;
+	const struct table *t;
+
+	synth_init(&s);
+	unruled(&s, 100);
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	t = &list.tables[0];
+	cr_expect_not(t->ruled);
+	cr_expect_eq(t->cols, 3);
+	cr_expect_eq(t->rows, 4);
+	cr_expect_str_eq(text_at(t, 1, 2), "≤170人");
+	cr_expect_str_eq(text_at(t, 3, 1), "工资发放及时率");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+Test(grid, running_text_is_no_table)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	for (int i = 0; i < 6; i++)
+		synth_text(&s, 50, 100 + 14 * i,
+			"我局将坚持以新时代中国特色社会主义思想为指导推动发展。", 10);
+	list = find(&s);
+	cr_expect_eq(list.n, 0);
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+Test(grid, two_tables_on_one_page_come_top_to_bottom)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	merged_grid(&s, 300);
+	merged_grid(&s, 0);
+	list = find(&s);
+	cr_assert_eq(list.n, 2);
+	cr_expect_lt(list.tables[0].box.y0, list.tables[1].box.y0);
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+Test(grid, table_over_a_page_break_is_stitched)
+{
+	struct table_list list = { 0 };
+	struct table a = { 0 }, b = { 0 }, c = { 0 };
+
+	a.page = 1;
+	a.box = (struct box){ 50, 500, 350, 800 };
+	a.continues = -1;
+	b.page = 2;
+	b.box = (struct box){ 50, 60, 350, 300 };
+	b.continues = -1;
+	b.text_below = true;
+	c.page = 2;
+	c.box = (struct box){ 50, 400, 350, 600 };
+	c.continues = -1;
+	c.text_above = true;
+	list.tables = g_new0(struct table, 3);
+	list.tables[0] = a;
+	list.tables[1] = b;
+	list.tables[2] = c;
+	list.n = list.cap = 3;
+	grid_stitch(&list);
+	cr_expect_eq(list.tables[1].continues, 0);
+	cr_expect_eq(list.tables[2].continues, -1);
+	table_list_finish(&list);
+}
+
+Test(grid, cell_limit_is_an_error_not_a_crash)
+{
+	struct synth s;
+	struct page page;
+	struct table_list list = { 0 };
+	struct budtab_error err = { 0 };
+	struct grid_limits small = { 4, 20000 };
+	bool used[64] = { 0 };
+
+	synth_init(&s);
+	merged_grid(&s, 0);
+	page = synth_page(&s);
+	cr_expect_not(grid_find(&page, &small, used, &list, &err));
+	cr_expect_eq(err.status, BUDTAB_ERR_LIMIT);
+	table_list_finish(&list);
+	synth_finish(&s);
+}
