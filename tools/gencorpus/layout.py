@@ -75,8 +75,9 @@ PAGE_GEOMETRY = {
 # text
 
 def tokens(s):
-    """Wrap units: runs of non-space ASCII stay whole (codes, amounts)."""
-    return re.findall(r"[!-~]+| |.", s)
+    """Wrap units: runs of non-space ASCII, full-width digits and comparison
+    signs stay whole, so no code, amount or target value is split."""
+    return re.findall(r"[!-~０-９．％＞＜＝≥≤]+| |.", s)
 
 
 def wrap(s, width, size, measure, first_indent=0.0):
@@ -271,7 +272,7 @@ def project_grid(p, style, width):
     label(3, 0, 2, 1, lab["schedule_block"])
     for (c, cs), (period, pct) in zip(schedule_slots(len(p["schedule"])),
                                       p["schedule"]):
-        label(3, c, 1, cs, period)
+        bands.cell(top, 3, c, 1, cs, period, "c", "period")
         value(4, c, 1, cs, pct, "c")
     label(5, 0, 1, 1, lab["goals"])
     bands.cell(top, 5, 1, 1, 6, [g for g in p["goals"] if not gold.blank(g)])
@@ -424,6 +425,7 @@ class Layout:
         self.ink.run(self.page, (self.page.w - w) / 2, y, s, size, bold)
 
     def block_heading(self, b):
+        self.ensure_page()
         size = b.get("size", 14.0)
         lines = wrap(b["text"], self.right - self.left, size, self.m)
         gap = 0 if self.page is None or self.y == self.top else size * 0.8
@@ -441,6 +443,7 @@ class Layout:
                              size, bold=True)
 
     def block_para(self, b):
+        self.ensure_page()
         size = b.get("size", self.st["para_size"])
         lh = size * 1.75
         indent = b.get("indent", 2) * size

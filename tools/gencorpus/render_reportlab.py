@@ -35,8 +35,10 @@ def render(pages, path, measure, title):
     for page in pages:
         if page.rotate == 90:
             # a portrait media box shown turned: content is drawn along the
-            # page's long edge so that it reads upright once rotated
-            c.setPageSize((page.h, page.w))
+            # page's long edge so that it reads upright once rotated.
+            # reportlab takes the size as displayed and writes the MediaBox
+            # swapped for /Rotate 90, so this gives MediaBox [0 0 h w].
+            c.setPageSize((page.w, page.h))
             c.setPageRotation(90)
             c.saveState()
             c.transform(0, 1, -1, 0, page.h, 0)
