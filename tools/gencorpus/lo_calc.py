@@ -10,9 +10,12 @@ indicator header row as a repeated print title.  The page count and the
 page of each caption are checked in the converted PDF; a mismatch stops
 the run instead of writing wrong gold.
 
-The PDF is not byte-identical from run to run (Calc writes the export
-time and a document id); its gold is rewritten with it, sha256 included.
+Calc stamps the export time and a random document id into the PDF; both
+are overwritten in place with values of the same length (so the xref
+offsets stay right), which makes the output byte-identical from run to run
+for one LibreOffice version.
 """
+import hashlib
 import os
 import re
 import shutil
@@ -270,6 +273,25 @@ def fods(doc):
     return xml, expect
 
 
+def pin(data):
+    """The PDF bytes with a fixed creation date and a content-derived id."""
+    data, n = re.subn(rb"/CreationDate\(D:\d{14}",
+                      lambda m: m.group(0)[:-14] + b"20240101000000", data)
+    if n != 1:
+        raise RuntimeError("no /CreationDate in the Calc PDF")
+    ids = re.compile(rb"/ID \[ <([0-9A-F]{32})>\s*<([0-9A-F]{32})> \]")
+    m = ids.search(data)
+    if not m:
+        raise RuntimeError("no /ID in the Calc PDF")
+    # the checksum Calc adds covers the export time too
+    checksum = re.compile(rb"/DocChecksum /([0-9A-F]{32})")
+    digest = hashlib.md5(checksum.sub(b"", ids.sub(b"", data))).hexdigest()
+    digest = digest.upper().encode()
+    data = checksum.sub(b"/DocChecksum /" + digest, data)
+    m = ids.search(data)
+    return data[:m.start(1)] + digest + data[m.end(1):m.start(2)] + digest + data[m.end(2):]
+
+
 def page_texts(pdf):
     out = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True,
                          capture_output=True, text=True).stdout
@@ -290,7 +312,10 @@ def render(doc, pdf):
         subprocess.run([soffice, "-env:UserInstallation=" + profile, "--headless",
                         "--convert-to", "pdf", "--outdir", tmp, src],
                        check=True, capture_output=True, timeout=300)
-        shutil.move(os.path.join(tmp, doc["name"] + ".pdf"), pdf)
+        with open(os.path.join(tmp, doc["name"] + ".pdf"), "rb") as f:
+            data = pin(f.read())
+    with open(pdf, "wb") as f:
+        f.write(data)
     pages, project_pages, at = page_texts(pdf), [], 0
     want = sum(k for _, _, k in expect)
     if len(pages) != want:
