@@ -11,8 +11,7 @@
 #include "grid_private.h"
 #include "layout.h"
 
-#define BIN 0.5          /* points per histogram bin */
-#define MAX_BINS 8192
+#define MAX_BINS 8192     /* histogram bins of at least half a point */
 #define SEGMENT_GAP_EM 0.9
 
 struct block {
@@ -32,6 +31,7 @@ find_columns(const struct line *lines, size_t n, int *n_cols)
 {
 	double x0 = INFINITY, x1 = -INFINITY;
 	size_t nb, multi = 0;
+	double bin;
 	int *ink, *gap, allow;
 	GArray *bounds;
 	double *out;
@@ -42,9 +42,10 @@ find_columns(const struct line *lines, size_t n, int *n_cols)
 		if (lines[i].n_segments >= 2)
 			multi++;
 	}
-	nb = (size_t)((x1 - x0) / BIN) + 1;
-	if (nb > MAX_BINS || multi < 2)
+	if (multi < 2 || !(x1 > x0))
 		return NULL;
+	bin = fmax(0.5, (x1 - x0) / (MAX_BINS - 1));
+	nb = (size_t)((x1 - x0) / bin) + 1;
 	ink = g_new0(int, nb);
 	gap = g_new0(int, nb);
 	for (size_t i = 0; i < n; i++) {
@@ -52,8 +53,8 @@ find_columns(const struct line *lines, size_t n, int *n_cols)
 		bool *inked = g_new0(bool, nb);
 
 		for (size_t s = 0; s < l->n_segments; s++) {
-			size_t a = (size_t)((l->segments[s].box.x0 - x0) / BIN);
-			size_t b = (size_t)((l->segments[s].box.x1 - x0) / BIN);
+			size_t a = (size_t)((l->segments[s].box.x0 - x0) / bin);
+			size_t b = (size_t)((l->segments[s].box.x1 - x0) / bin);
 
 			for (size_t k = a; k <= b && k < nb; k++)
 				inked[k] = true;
@@ -93,7 +94,7 @@ find_columns(const struct line *lines, size_t n, int *n_cols)
 			while (j < end && ink[j] == least)
 				j++;
 			if (lo > 0 && j < nb) {
-				double x = x0 + BIN * (double)(lo + j) / 2;
+				double x = x0 + bin * (double)(lo + j) / 2;
 
 				g_array_append_val(bounds, x);
 			}

@@ -1,9 +1,15 @@
 /* Text dumps -> the same pages of glyphs a PDF gives, so that the later
  * stages never know the source.  Each character is laid on a fixed grid:
- * a narrow character one column, a wide one two; a tab or a run of two
- * or more spaces (how pdftotext -layout and tab-separated dumps separate
- * columns) leaves a gap wide enough to separate cells; a form feed starts
- * a new page. */
+ * a narrow character one column, a wide one two.  Two layouts of dumps
+ * are told apart by their content:
+ *
+ * - tab-separated (a portal's table pasted, a converter's dump): field i
+ *   of every line starts at slot i, slots as wide as the widest field, so
+ *   each field is a cell of its own column;
+ * - space-aligned (pdftotext -layout): characters keep their columns, and
+ *   a run of two or more spaces leaves a gap wide enough to part cells.
+ *
+ * A form feed starts a new page. */
 #include <glib.h>
 #include <string.h>
 
@@ -13,7 +19,6 @@
 #define COL 4.4          /* a column: a single space stays inside a cell */
 #define LINE 14.0        /* line pitch */
 #define CELL_GAP 4       /* extra columns a cell separator leaves */
-#define TAB 8
 
 static bool
 flush_page(struct budtab_doc *doc, GArray *glyphs, double width, int lines,
@@ -35,6 +40,49 @@ flush_page(struct budtab_doc *doc, GArray *glyphs, double width, int lines,
 	return ok;
 }
 
+static int
+text_width(const char *p, const char *end)
+{
+	int w = 0;
+
+	for (; p < end; p = g_utf8_next_char(p))
+		w += g_unichar_iswide(g_utf8_get_char(p)) ? 2 : 1;
+	return w;
+}
+
+/* Whether a dump separates its cells with tabs, and how wide a slot
+ * must be to hold the widest field. */
+static bool
+tab_layout(const char *data, size_t len, int *slot)
+{
+	const char *p = data, *end = data + len;
+	int tabbed = 0;
+
+	*slot = 0;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *f = p;
+
+		if (!eol)
+			eol = end;
+		if (!memchr(p, '\t', (size_t)(eol - p))) {
+			p = eol + 1;
+			continue;
+		}
+		tabbed++;
+		while (f < eol) {
+			const char *tab = memchr(f, '\t', (size_t)(eol - f));
+			const char *fe = tab ? tab : eol;
+
+			*slot = MAX(*slot, text_width(f, fe));
+			f = tab ? tab + 1 : eol;
+		}
+		p = eol + 1;
+	}
+	*slot += CELL_GAP;
+	return tabbed >= 3;
+}
+
 bool
 source_text_read(struct budtab_doc *doc, const char *data, size_t len,
 	const struct budtab_limits *lim, struct budtab_error *err)
@@ -42,7 +90,8 @@ source_text_read(struct budtab_doc *doc, const char *data, size_t len,
 	GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(struct glyph));
 	GArray *heights = g_array_new(FALSE, FALSE, sizeof(double));
 	const char *p = data, *end = data + len;
-	int line = 0, col = 0, page = 1, spaces = 0;
+	int line = 0, col = 0, page = 1, spaces = 0, field = 0, slot;
+	bool tabs = tab_layout(data, len, &slot);
 	double width = 0;
 	bool ok = true;
 
@@ -56,6 +105,7 @@ source_text_read(struct budtab_doc *doc, const char *data, size_t len,
 				p++;
 			spaces = 0;
 			col = 0;
+			field = 0;
 			line++;
 			if (c == '\f') {
 				ok = flush_page(doc, glyphs, width, line, page++, lim,
@@ -66,13 +116,15 @@ source_text_read(struct budtab_doc *doc, const char *data, size_t len,
 			continue;
 		}
 		if (c == '\t') {
-			col = (col / TAB + 1) * TAB + CELL_GAP;
+			field++;
+			col = tabs ? field * slot : (col / 8 + 1) * 8 + CELL_GAP;
 			spaces = 0;
 			continue;
 		}
 		if (g_unichar_isspace(c) || c == 0x3000) {
-			/* A second space in a row marks a column gap. */
-			col += ++spaces == 2 ? 1 + CELL_GAP : 1;
+			/* A second space in a row marks a column gap, except
+			 * inside a tab-separated field. */
+			col += ++spaces == 2 && !tabs ? 1 + CELL_GAP : 1;
 			continue;
 		}
 		if (glyphs->len >= (guint)lim->max_glyphs) {
@@ -83,13 +135,13 @@ source_text_read(struct budtab_doc *doc, const char *data, size_t len,
 			break;
 		}
 		spaces = 0;
+		if (g_unichar_iszerowidth(c) || g_unichar_iscntrl(c))
+			continue;
 		{
 			int w = g_unichar_iswide(c) ? 2 : 1;
 			struct glyph g = { c, { col * COL, line * LINE + 2,
 				(col + w) * COL, line * LINE + 2 + SIZE }, SIZE };
 
-			if (g_unichar_iszerowidth(c) || g_unichar_iscntrl(c))
-				continue;
 			g_array_append_val(glyphs, g);
 			col += w;
 			if (col * COL > width)
