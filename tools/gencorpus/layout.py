@@ -285,6 +285,7 @@ def project_grid(p, style, width):
     rows = p["indicators"]
     first = hr + 1
     fields = [c["field"] for c in columns]
+    lvl1 = fields.index("level1") if "level1" in fields else None
     for i, col in enumerate(columns):
         f = col["field"]
         merge = ((f == "level1" and style["merge_level1"]) or
@@ -295,7 +296,6 @@ def project_grid(p, style, width):
         while r < len(rows):
             n = 1
             if merge:
-                lvl1 = fields.index("level1") if "level1" in fields else None
                 while (r + n < len(rows) and rows[r + n][i] == rows[r][i] and
                        (f == "level1" or lvl1 is None or
                         rows[r + n][lvl1] == rows[r][lvl1])):
@@ -399,8 +399,9 @@ class Layout:
         return self.pages
 
     def block_pagebreak(self, b):
-        self.orientation = b.get("orientation", self.orientation)
-        self.rotate = b.get("rotate", self.rotate if "orientation" not in b else 0)
+        if "orientation" in b:
+            self.orientation = b["orientation"]
+            self.rotate = b.get("rotate", 0)
         self.new_page()
 
     def block_cover(self, b):
@@ -707,12 +708,11 @@ class Layout:
             h = st["header"]
             if h and i + 1 >= h.get("from_page", 1):
                 y = 34.0
-                self.ink.run(page, 56.0 if page.w < 700 else 48.0, y,
-                             h.get("left", ""), 9.0)
+                ml, _, mr, _ = PAGE_GEOMETRY[page.orientation]["margin"]
+                self.ink.run(page, ml, y, h.get("left", ""), 9.0)
                 if h.get("right"):
                     w = self.m.width(h["right"], 9.0)
-                    self.ink.run(page, page.w - (56.0 if page.w < 700 else 48.0) - w,
-                                 y, h["right"], 9.0)
+                    self.ink.run(page, page.w - mr - w, y, h["right"], 9.0)
                 if h.get("rule"):
                     page.ops.append(("line", 48.0, y + 5, page.w - 48.0, y + 5,
                                      0.4, (0.3, 0.3, 0.3)))
