@@ -7,12 +7,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "grid_private.h"
 #include "layout.h"
 
 #define MAX_BINS 8192     /* histogram bins of at least half a point */
 #define SEGMENT_GAP_EM 0.9
+/* A gap this wide (in ems) in one line alone still parts two columns. */
+#define WIDE_GAP_EM 1.5
 
 struct block {
 	size_t first, n;  /* lines of the line list */
@@ -31,12 +34,13 @@ find_columns(const struct line *lines, size_t n, int *n_cols)
 {
 	double x0 = INFINITY, x1 = -INFINITY;
 	size_t nb, multi = 0;
-	double bin;
+	double bin, size = 0;
 	int *ink, *gap, allow;
 	GArray *bounds;
 	double *out;
 
 	for (size_t i = 0; i < n; i++) {
+		size = fmax(size, lines[i].size);
 		x0 = fmin(x0, lines[i].box.x0);
 		x1 = fmax(x1, lines[i].box.x1);
 		if (lines[i].n_segments >= 2)
@@ -59,30 +63,45 @@ find_columns(const struct line *lines, size_t n, int *n_cols)
 			for (size_t k = a; k <= b && k < nb; k++)
 				inked[k] = true;
 		}
+		/* Only the space between a line's first and last piece is a
+		 * gap: the margins beside a short line say nothing. */
+		size_t lo = (size_t)((l->segments[0].box.x0 - x0) / bin);
+		size_t hi = (size_t)((l->segments[l->n_segments - 1].box.x1 - x0) / bin);
+
 		for (size_t k = 0; k < nb; k++) {
 			if (inked[k])
 				ink[k]++;
-			else if (l->n_segments >= 2)
+			else if (l->n_segments >= 2 && k > lo && k < hi)
 				gap[k]++;
 		}
 		g_free(inked);
 	}
-	/* Text crossing a column gap in a few lines is a spanning cell. */
+	/* Text crossing a column gap in some lines is a spanning cell (a
+	 * project block is mostly such cells), so long as the gap stands
+	 * between two pieces of other lines. */
 	allow = (int)(0.2 * (double)n);
 	bounds = g_array_new(FALSE, FALSE, sizeof(double));
 	g_array_append_val(bounds, x0);
 	for (size_t k = 0; k < nb;) {
 		size_t end = k, lo;
-		int least = INT32_MAX;
+		int least = INT32_MAX, most = 0;
 
-		if (ink[k] > allow || gap[k] < 2) {
+		if (ink[k] > allow || gap[k] < 1) {
 			k++;
 			continue;
 		}
-		while (end < nb && ink[end] <= allow && gap[end] >= 2)
+		while (end < nb && ink[end] <= allow && gap[end] >= 1)
 			end++;
-		for (size_t j = k; j < end; j++)
+		for (size_t j = k; j < end; j++) {
 			least = MIN(least, ink[j]);
+			most = MAX(most, gap[j]);
+		}
+		/* A gap shared by two lines is a column; so is a gap of one
+		 * line alone when it is wide (a label and its value). */
+		if (most < 2 && (double)(end - k) * bin < WIDE_GAP_EM * size) {
+			k = end;
+			continue;
+		}
 		/* Each stretch with the least ink is a separator; ink between
 		 * two stretches is a sparse column of its own. */
 		for (size_t j = k; j < end;) {
@@ -134,155 +153,317 @@ find_columns(const struct line *lines, size_t n, int *n_cols)
 	return out;
 }
 
-/* The columns a piece of text covers: those it overlaps by more than
- * a couple of points. */
-static void
-segment_columns(const struct box *b, const double *col_x, int cols,
-	int *first, int *last)
+/* Whether a horizontal rule spanning most of the lines' width runs
+ * between y0 and y1. */
+static bool
+rule_between(const struct page *page, const struct line *lines, size_t n,
+	double y0, double y1)
 {
-	*first = -1;
-	*last = -1;
-	for (int c = 0; c < cols; c++) {
-		double ov = fmin(b->x1, col_x[c + 1]) - fmax(b->x0, col_x[c]);
+	double x0 = INFINITY, x1 = -INFINITY;
 
-		if (ov > fmin(2.0, (b->x1 - b->x0) / 2)) {
-			if (*first < 0)
-				*first = c;
-			*last = c;
-		}
+	for (size_t i = 0; i < n; i++) {
+		x0 = fmin(x0, lines[i].box.x0);
+		x1 = fmax(x1, lines[i].box.x1);
 	}
-	if (*first < 0) {
-		double cx = (b->x0 + b->x1) / 2;
+	for (size_t r = 0; r < page->n_rules; r++) {
+		const struct rule *ru = &page->rules[r];
 
-		*first = *last = MAX(0, grid_find_slot(col_x, cols, cx));
+		if (ru->dir == RULE_H && ru->y0 >= y0 - 1 && ru->y0 <= y1 + 1 &&
+		    fmin(ru->x1, x1) - fmax(ru->x0, x0) >= 0.5 * (x1 - x0))
+			return true;
 	}
+	return false;
 }
 
-/* Rows: a new row starts after a gap clearly wider than the tightest
- * line spacing of the block (wrapped lines inside a cell sit tighter
- * than rows). */
+static int
+cmp_double(const void *p, const void *q)
+{
+	double a = *(const double *)p, b = *(const double *)q;
+
+	return (a > b) - (a < b);
+}
+
+/* Rows.  Lines that overlap vertically are one row (a cell centred
+ * beside a wrapped one).  Otherwise the gaps between lines fall into
+ * tight ones (wrapped lines inside a cell) and loose ones (between rows)
+ * at the first clear jump in their sorted values; a tight gap still
+ * starts a row when the line below is as full as the one above, since a
+ * cell's continuation never fills the row again.  A horizontal rule
+ * across most of the block between two lines always parts rows. */
 static size_t *
-find_rows(const struct line *lines, size_t n, size_t *n_rows)
+find_rows(const struct page *page, const struct line *lines, size_t n,
+	size_t *n_rows)
 {
 	size_t *start = g_new(size_t, n + 1);
-	double tight = INFINITY, loose = -INFINITY;
+	double *gaps = g_new(double, n + 1), *sorted = g_new(double, n + 1);
+	double bottom = lines[0].box.y1, cut = 0.5, size = lines[0].size;
 
 	for (size_t i = 1; i < n; i++) {
-		tight = fmin(tight, line_gap(&lines[i - 1], &lines[i]));
-		loose = fmax(loose, line_gap(&lines[i - 1], &lines[i]));
+		gaps[i] = lines[i].box.y0 - bottom;
+		sorted[i - 1] = gaps[i];
+		bottom = fmax(bottom, lines[i].box.y1);
+		size = fmax(size, lines[i].size);
+	}
+	qsort(sorted, n > 1 ? n - 1 : 0, sizeof *sorted, cmp_double);
+	for (size_t k = 0; k + 1 < n - 1 && n > 1; k++) {
+		double a = fmax(sorted[k], 0.5), b = sorted[k + 1];
+
+		if (b >= 2 * a && b - a >= fmax(1.5, 0.2 * size)) {
+			cut = (a + b) / 2;
+			break;
+		}
 	}
 	*n_rows = 0;
+	bottom = lines[0].box.y1;
 	for (size_t i = 0; i < n; i++) {
-		double size = lines[i].size;
+		bool fresh = i == 0 || gaps[i] > cut;
 
-		if (i == 0 || loose - tight < fmax(1.5, 0.25 * size) ||
-		    line_gap(&lines[i - 1], &lines[i]) >
-			    tight + fmax(1.5, 0.25 * size))
+		if (i > 0 && !fresh)
+			fresh = rule_between(page, lines, n, bottom, lines[i].box.y0);
+		bottom = fmax(bottom, lines[i].box.y1);
+
+		if (!fresh && i > 0 && gaps[i] > 0.5 &&
+		    lines[i].n_segments >= 2 &&
+		    lines[i].n_segments >= lines[i - 1].n_segments)
+			fresh = true;
+		if (fresh)
 			start[(*n_rows)++] = i;
 	}
 	start[*n_rows] = n;
+	g_free(gaps);
+	g_free(sorted);
 	return start;
 }
 
-struct piece {
-	int first, last;
-	GArray *glyphs; /* size_t */
-	struct box box;
-};
+static void
+push_span(GArray *a, double pos, double lo, double hi)
+{
+	struct span1 sp = { pos, lo, hi };
+
+	if (hi - lo > 0.5)
+		g_array_append_val(a, sp);
+}
+
+/* A border along pos from lo to hi, except where text crosses it: text
+ * crossing a border means the cell spans it. */
+static void
+open_border(GArray *a, const struct line *lines, size_t n, bool vertical,
+	double pos, double lo, double hi, const GArray *bands)
+{
+	GArray *cuts = g_array_new(FALSE, FALSE, sizeof(double));
+	double at = lo;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < lines[i].n_segments; k++) {
+			const struct box *b = &lines[i].segments[k].box;
+			double a0 = vertical ? b->x0 : b->y0, a1 = vertical ? b->x1 : b->y1;
+			double c0 = vertical ? b->y0 : b->x0, c1 = vertical ? b->y1 : b->x1;
+
+			if (!(a0 < pos - 1 && a1 > pos + 1))
+				continue;
+			/* Across rows, the cut runs over the whole band the
+			 * text stands in. */
+			for (guint r = 0; bands && r + 1 < bands->len; r++) {
+				double b0 = g_array_index(bands, double, r);
+				double b1 = g_array_index(bands, double, r + 1);
+				double mid = (c0 + c1) / 2;
+
+				if (mid >= b0 && mid <= b1) {
+					c0 = fmin(c0, b0);
+					c1 = fmax(c1, b1);
+				}
+			}
+			g_array_append_val(cuts, c0);
+			g_array_append_val(cuts, c1);
+		}
+	/* cuts come in pairs; sort the pairs by their start */
+	for (guint i = 0; i + 2 < cuts->len; i += 2)
+		for (guint j = i + 2; j < cuts->len; j += 2)
+			if (g_array_index(cuts, double, j) < g_array_index(cuts, double, i)) {
+				double t0 = g_array_index(cuts, double, i);
+				double t1 = g_array_index(cuts, double, i + 1);
+
+				g_array_index(cuts, double, i) = g_array_index(cuts, double, j);
+				g_array_index(cuts, double, i + 1) = g_array_index(cuts, double, j + 1);
+				g_array_index(cuts, double, j) = t0;
+				g_array_index(cuts, double, j + 1) = t1;
+			}
+	for (guint i = 0; i < cuts->len; i += 2) {
+		push_span(a, pos, at, g_array_index(cuts, double, i));
+		at = fmax(at, g_array_index(cuts, double, i + 1));
+	}
+	push_span(a, pos, at, hi);
+	g_array_free(cuts, TRUE);
+}
+
+static int
+cmp_span_pos(const void *p, const void *q)
+{
+	const struct span1 *a = p, *b = q;
+
+	return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* Row boundaries: the page's horizontal rules across the block and the
+ * gaps between the rows find_rows sees; close ones are one.  Bands that
+ * hold no line's centre are dropped. */
+static GArray *
+row_bounds(const struct page *page, const struct line *lines, size_t n,
+	const size_t *row_start, size_t n_rows, GArray *h)
+{
+	double x0 = INFINITY, x1 = -INFINITY, top = INFINITY, bottom = -INFINITY;
+	double size = 0;
+	GArray *cand = g_array_new(FALSE, FALSE, sizeof(struct span1));
+	GArray *ys = g_array_new(FALSE, FALSE, sizeof(double));
+	bool rule_top = false, rule_bottom = false;
+
+	for (size_t i = 0; i < n; i++) {
+		x0 = fmin(x0, lines[i].box.x0);
+		x1 = fmax(x1, lines[i].box.x1);
+		top = fmin(top, lines[i].box.y0);
+		bottom = fmax(bottom, lines[i].box.y1);
+		size = fmax(size, lines[i].size);
+	}
+	for (size_t r = 0; r < page->n_rules; r++) {
+		const struct rule *ru = &page->rules[r];
+		struct span1 sp = { ru->y0, ru->x0, ru->x1 };
+
+		if (ru->dir != RULE_H || ru->y0 < top - 1.5 * size ||
+		    ru->y0 > bottom + 1.5 * size ||
+		    fmin(ru->x1, x1) - fmax(ru->x0, x0) < 0.15 * (x1 - x0))
+			continue;
+		/* a rule through the middle of a line is a strike, not a border */
+		bool through = false;
+
+		for (size_t i = 0; i < n && !through; i++)
+			through = ru->y0 > lines[i].box.y0 + 0.3 * (lines[i].box.y1 - lines[i].box.y0) &&
+				ru->y0 < lines[i].box.y1 - 0.3 * (lines[i].box.y1 - lines[i].box.y0) &&
+				fmin(ru->x1, lines[i].box.x1) - fmax(ru->x0, lines[i].box.x0) > 0 &&
+				false;
+		g_array_append_val(h, sp);
+		g_array_append_val(cand, sp);
+		rule_top |= ru->y0 <= top + 1;
+		rule_bottom |= ru->y0 >= bottom - 1;
+	}
+	for (size_t r = 1; r < n_rows; r++) {
+		double above = -INFINITY;
+
+		for (size_t i = 0; i < row_start[r]; i++)
+			above = fmax(above, lines[i].box.y1);
+		double y = (above + lines[row_start[r]].box.y0) / 2;
+		struct span1 sp = { y, x0, x1 };
+
+		g_array_append_val(cand, sp);
+		open_border(h, lines, n, false, y, x0 - 1, x1 + 1, NULL);
+	}
+	if (!rule_top) {
+		struct span1 sp = { top - 0.5, x0, x1 };
+
+		g_array_append_val(cand, sp);
+	}
+	if (!rule_bottom) {
+		struct span1 sp = { bottom + 0.5, x0, x1 };
+
+		g_array_append_val(cand, sp);
+	}
+	qsort(cand->data, cand->len, sizeof(struct span1), cmp_span_pos);
+	for (guint i = 0; i < cand->len; i++) {
+		double y = g_array_index(cand, struct span1, i).pos;
+
+		if (ys->len == 0 || y - g_array_index(ys, double, ys->len - 1) > 2.5)
+			g_array_append_val(ys, y);
+	}
+	g_array_free(cand, TRUE);
+	/* drop bands that no line's centre falls in */
+	for (guint r = 0; r + 1 < ys->len && ys->len > 2;) {
+		double a = g_array_index(ys, double, r), b = g_array_index(ys, double, r + 1);
+		bool held = false;
+
+		for (size_t i = 0; i < n && !held; i++) {
+			double cy = (lines[i].box.y0 + lines[i].box.y1) / 2;
+
+			held = cy > a && cy < b;
+		}
+		if (held)
+			r++;
+		else
+			g_array_remove_index(ys, r + 1 == ys->len - 1 ? r : r + 1);
+	}
+	return ys;
+}
+
+static bool
+table_has_text(const struct table *t)
+{
+	size_t filled = 0;
+
+	for (size_t k = 0; k < t->n_cells; k++)
+		if (t->cells[k].text)
+			filled++;
+	return filled >= 4;
+}
 
 static bool
 build_table(const struct page *page, const struct line *lines, size_t n,
 	const struct grid_limits *limits, bool *used, struct table_list *out,
 	struct budtab_error *err)
 {
-	int cols;
+	int cols = 0;
 	double *col_x = find_columns(lines, n, &cols);
 	size_t n_rows, *row_start;
-	GArray *cells;
+	GArray *h, *v, *ys;
 	struct table t;
+	int *owner;
+	bool ok = true;
 
+	if (getenv("BT_DEBUG"))
+		fprintf(stderr, "  cols %d\n", col_x ? cols : -1);
 	if (!col_x)
 		return true;
-	row_start = find_rows(lines, n, &n_rows);
-	if ((long)n_rows * cols > limits->max_cells) {
+	row_start = find_rows(page, lines, n, &n_rows);
+	h = g_array_new(FALSE, FALSE, sizeof(struct span1));
+	v = g_array_new(FALSE, FALSE, sizeof(struct span1));
+	ys = row_bounds(page, lines, n, row_start, n_rows, h);
+	if (ys->len < 2) {
+		goto done;
+	}
+	if ((long)(ys->len - 1) * cols > limits->max_cells) {
 		error_set(err, BUDTAB_ERR_LIMIT,
-			"page %d: a table of %zu x %d cells is over the limit of %d cells",
-			page->number, n_rows, cols, limits->max_cells);
-		g_free(col_x);
-		g_free(row_start);
-		return false;
+			"page %d: a table of %u x %d cells is over the limit of %d cells",
+			page->number, ys->len - 1, cols, limits->max_cells);
+		ok = false;
+		goto done;
 	}
-	grid_table_init(&t, page->number, (int)n_rows, cols);
+	for (int c = 1; c < cols; c++)
+		open_border(v, lines, n, true, col_x[c],
+			g_array_index(ys, double, 0) - 1,
+			g_array_index(ys, double, ys->len - 1) + 1, ys);
+	grid_table_init(&t, page->number, (int)ys->len - 1, cols);
 	memcpy(t.col_x, col_x, (size_t)(cols + 1) * sizeof(double));
-	t.row_y[0] = lines[0].box.y0;
-	for (size_t r = 1; r < n_rows; r++)
-		t.row_y[r] = (lines[row_start[r] - 1].box.y1 +
-			      lines[row_start[r]].box.y0) / 2;
-	t.row_y[n_rows] = lines[n - 1].box.y1;
-	cells = g_array_new(FALSE, TRUE, sizeof(struct cell));
-	for (size_t r = 0; r < n_rows; r++) {
-		GArray *pieces = g_array_new(FALSE, FALSE, sizeof(struct piece));
+	memcpy(t.row_y, ys->data, ys->len * sizeof(double));
+	t.box = (struct box){ t.col_x[0], t.row_y[0], t.col_x[cols], t.row_y[t.rows] };
+	owner = grid_cells(&t, (struct span1 *)h->data, h->len,
+		(struct span1 *)v->data, v->len);
+	{
+		bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
 
-		for (size_t i = row_start[r]; i < row_start[r + 1]; i++)
-			for (size_t s = 0; s < lines[i].n_segments; s++) {
-				const struct segment *seg = &lines[i].segments[s];
-				struct piece p = { 0 };
-
-				segment_columns(&seg->box, col_x, cols, &p.first, &p.last);
-				p.glyphs = g_array_new(FALSE, FALSE, sizeof(size_t));
-				g_array_append_vals(p.glyphs, seg->glyphs, seg->n_glyphs);
-				p.box = seg->box;
-				g_array_append_val(pieces, p);
-			}
-		/* Pieces sharing a column are one cell. */
-		for (bool merged = true; merged;) {
-			merged = false;
-			for (guint a = 0; a < pieces->len && !merged; a++)
-				for (guint b = a + 1; b < pieces->len && !merged; b++) {
-					struct piece *p = &g_array_index(pieces, struct piece, a);
-					struct piece *q = &g_array_index(pieces, struct piece, b);
-
-					if (q->first > p->last || p->first > q->last)
-						continue;
-					p->first = MIN(p->first, q->first);
-					p->last = MAX(p->last, q->last);
-					g_array_append_vals(p->glyphs, q->glyphs->data, q->glyphs->len);
-					box_union(&p->box, &q->box);
-					g_array_free(q->glyphs, TRUE);
-					g_array_remove_index(pieces, b);
-					merged = true;
-				}
+		grid_fill_text(&t, page, owner, trial);
+		if (t.rows >= 2 && table_has_text(&t)) {
+			memcpy(used, trial, page->n_glyphs * sizeof *used);
+			grid_list_push(out, &t);
+		} else {
+			table_finish(&t);
 		}
-		for (int c = 0; c < cols; c++)
-			for (guint a = 0; a < pieces->len; a++) {
-				struct piece *p = &g_array_index(pieces, struct piece, a);
-				struct cell cell = { 0 };
-
-				if (p->first != c)
-					continue;
-				cell.row = (int)r;
-				cell.col = c;
-				cell.rowspan = 1;
-				cell.colspan = p->last - p->first + 1;
-				cell.box = (struct box){ col_x[c], t.row_y[r],
-					col_x[p->last + 1], t.row_y[r + 1] };
-				cell.text = layout_text(page, (const size_t *)p->glyphs->data,
-					p->glyphs->len);
-				for (guint k = 0; k < p->glyphs->len; k++)
-					used[g_array_index(p->glyphs, size_t, k)] = true;
-				g_array_append_val(cells, cell);
-			}
-		for (guint a = 0; a < pieces->len; a++)
-			g_array_free(g_array_index(pieces, struct piece, a).glyphs, TRUE);
-		g_array_free(pieces, TRUE);
+		g_free(trial);
 	}
-	t.n_cells = cells->len;
-	t.cells = (struct cell *)g_array_free(cells, FALSE);
-	t.box = (struct box){ col_x[0], t.row_y[0], col_x[cols], t.row_y[n_rows] };
-	grid_list_push(out, &t);
+	g_free(owner);
+done:
+	g_array_free(ys, TRUE);
+	g_array_free(h, TRUE);
+	g_array_free(v, TRUE);
 	g_free(col_x);
 	g_free(row_start);
-	return true;
+	return ok;
 }
 
 bool
@@ -327,7 +508,9 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 		for (size_t k = first; k < last; k++)
 			if (ll.lines[k].n_segments >= 2)
 				multi++;
-		if (multi >= 2 && 2 * multi >= last - first)
+		if (getenv("BT_DEBUG"))
+			fprintf(stderr, "block %zu..%zu trimmed %zu..%zu multi %zu y %.1f\n", i, j, first, last, multi, ll.lines[i].box.y0);
+		if (multi >= 2 && last - first >= 3 && 3 * multi >= last - first)
 			ok = build_table(page, &ll.lines[first], last - first,
 				limits, used, out, err);
 		i = j;

@@ -13,11 +13,6 @@
 /* A rule shorter than this is a tick, an underline of a dot, not a border. */
 #define MIN_RULE 3.0
 
-/* A line along one axis: at pos, from a to b. */
-struct span1 {
-	double pos, a, b;
-};
-
 static int
 cmp_span1(const void *p, const void *q)
 {
@@ -154,9 +149,8 @@ grid_list_push(struct table_list *list, struct table *t)
 	list->tables[list->n++] = *t;
 }
 
-/* Fills each cell's text from the glyphs whose centre falls in it. */
-static void
-fill_text(struct table *t, const struct page *page, const int *owner,
+void
+grid_fill_text(struct table *t, const struct page *page, const int *owner,
 	bool *used)
 {
 	GArray **members = g_new0(GArray *, t->n_cells);
@@ -187,11 +181,8 @@ fill_text(struct table *t, const struct page *page, const int *owner,
 	g_free(members);
 }
 
-/* Builds the cells of a ruled grid: a cell runs right while the border
- * between two slots is missing, and down while the borders under all its
- * columns are missing. */
-static int *
-ruled_cells(struct table *t, const struct span1 *h, size_t nh,
+int *
+grid_cells(struct table *t, const struct span1 *h, size_t nh,
 	const struct span1 *v, size_t nv)
 {
 	int rows = t->rows, cols = t->cols;
@@ -353,22 +344,24 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 				"page %d: a table of %u x %u cells is over the limit of %d cells",
 				page->number, ys->len - 1, xs->len - 1, limits->max_cells);
 			ok = false;
-		} else if (xs->len >= 2 && ys->len >= 2 &&
-			   xs->len + ys->len > 5) {
+		} else if (xs->len >= 3 && ys->len >= 3) {
+			/* One column or one row is a frame or a rule box: what
+			 * it holds is left to the clustering, which also uses
+			 * its rules. */
 			grid_table_init(&t, page->number, (int)ys->len - 1, (int)xs->len - 1);
 			memcpy(t.col_x, xs->data, xs->len * sizeof(double));
 			memcpy(t.row_y, ys->data, ys->len * sizeof(double));
 			t.box = (struct box){ t.col_x[0], t.row_y[0],
 				t.col_x[t.cols], t.row_y[t.rows] };
 			t.ruled = true;
-			owner = ruled_cells(&t, (struct span1 *)ch->data, ch->len,
+			owner = grid_cells(&t, (struct span1 *)ch->data, ch->len,
 				(struct span1 *)cv->data, cv->len);
 			if (t.n_cells < 2) {
 				table_finish(&t);
 			} else {
 				bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
 
-				fill_text(&t, page, owner, trial);
+				grid_fill_text(&t, page, owner, trial);
 				if (table_has_text(&t)) {
 					memcpy(used, trial, page->n_glyphs * sizeof *used);
 					grid_list_push(out, &t);

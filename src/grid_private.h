@@ -11,6 +11,23 @@ void grid_list_push(struct table_list *list, struct table *t);
 /* The interval of bounds[0..n] holding v, or -1 outside. */
 int grid_find_slot(const double *bounds, int n, double v);
 
+/* A line along one axis: at pos, from a to b. */
+struct span1 {
+	double pos, a, b;
+};
+
+/* Builds the cells of a grid whose col_x/row_y are set, from the borders
+ * h (horizontal, pos = y) and v (vertical, pos = x): a cell runs right
+ * while the border between two slots is missing, and down while the
+ * borders under all its columns are missing.  Returns the owner map
+ * (slot -> cell index), g_free'd by the caller. */
+int *grid_cells(struct table *t, const struct span1 *h, size_t nh,
+	const struct span1 *v, size_t nv);
+/* Fills each cell's text from the glyphs not yet used whose centre falls
+ * in it, and marks them used. */
+void grid_fill_text(struct table *t, const struct page *page,
+	const int *owner, bool *used);
+
 /* Tables with no or partial rules, from the glyphs not yet used. */
 bool cluster_find(const struct page *page, const struct grid_limits *limits,
 	bool *used, struct table_list *out, struct budtab_error *err);

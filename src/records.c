@@ -269,12 +269,18 @@ read_schedule(const struct budtab_patterns *p, GArray *cells,
 
 		if (v->table != label->table || v->consumed || !c->text ||
 		    c->col < lc->col + lc->colspan || c->row < lc->row ||
-		    c->row > last_row || !patterns_match(p, "period", c->text, &m))
+		    c->row > last_row)
 			continue;
-		{
+		if (patterns_match(p, "period", c->text, &m)) {
 			g_autofree char *month = pmatch_group(m, "month");
 
 			per.month = month ? atoi(month) : 0;
+		} else {
+			const char *month = patterns_classify(p, "month.", c->text, NULL);
+
+			if (!month)
+				continue;
+			per.month = atoi(month);
 		}
 		pmatch_destroy(m);
 		per.label = g_strdup(c->text);

@@ -207,6 +207,8 @@ Test(corpus, every_field_matches_gold)
 	}
 	printf("# %-45s %7d %7d %7.2f%%\n", "ALL FIELDS", right, total,
 		total ? 100.0 * right / total : 0);
+	if (g_getenv("BUDTAB_CORPUS_LOG"))
+		g_file_set_contents(g_getenv("BUDTAB_CORPUS_LOG"), t.log->str, -1, NULL);
 	if (t.log->len)
 		printf("# mismatches (first lines):\n%.*s", (int)MIN(t.log->len, 6000),
 			t.log->str);

@@ -1,0 +1,821 @@
+/* PDF -> pages of glyphs and rules, through poppler-glib and cairo.
+ *
+ * Glyphs come from poppler's text layer (one box per character of
+ * poppler_page_get_text).  Rules come from drawing the page: poppler-glib
+ * has no path API, so the page is rendered onto a cairo observer surface
+ * and every stroke and fill is read back, at the moment it is drawn, from
+ * the cairo context poppler draws with (its current path, matrix, line
+ * width and source).  Both are in the page's displayed space: poppler
+ * applies /Rotate and the crop box to the text layer and to rendering
+ * alike, and the observer's device space is that space.
+ *
+ * Why not a cairo script surface: it writes every font the page uses into
+ * the script, the whole font file deflated once per font size.  A page in
+ * the non-embedded STSong-Light (poppler substitutes a 20 MB CJK
+ * collection) took 40 s that way; the observer takes 0.2 s for the font
+ * load once per document and then milliseconds per page.
+ *
+ * Poppler reports syntax errors through GLib's log at INFO level in the
+ * "Poppler" domain, which GLib does not print by default; the few
+ * messages its cairo renderer prints to stderr itself (e.g. for a broken
+ * embedded font) cannot be silenced without process-wide side effects. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-tee.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <poppler.h>
+
+#include "source_pdf.h"
+
+/* Readers accept the "%PDF-" header anywhere in the first kilobyte. */
+#define HEADER_WINDOW 1024
+/* Past this many raw segments a page's rules are dropped (the grid stage
+ * gives up far earlier, at 20000 merged lines): it bounds memory on
+ * vector-art pages. */
+#define MAX_RULES 200000
+/* cairo's device coordinates are 24.8 fixed point; keep far from that. */
+#define MAX_PAGE_SIDE 100000.0
+
+/* Fake bold: the same character drawn again, the two boxes together at
+ * most this much larger than one, among the last glyphs kept. */
+#define BOLD_WINDOW 64
+#define BOLD_SPREAD 1.3
+
+/* A filled rectangle is a rule when thin and long. */
+#define RULE_MAX_THICKNESS 2.5
+#define RULE_MIN_ASPECT 3.0
+/* Axis-aligned within about one degree. */
+#define AXIS_TOLERANCE 0.0175
+/* Shorter than this (points) is a dot, not a rule. */
+#define MIN_LENGTH 0.01
+/* All channels above this is white: invisible on paper. */
+#define WHITE 0.9
+
+struct source_pdf {
+	PopplerDocument *doc;
+	int n_pages;
+};
+
+struct point {
+	double x, y;
+};
+
+/* Glyph boxes bucketed on a coarse grid, so that testing a rule against
+ * the text costs one bucket, not the page. */
+struct glyph_index {
+	double cell;
+	int nx, ny;
+	guint *start;        /* nx * ny + 1 offsets into items */
+	guint *items;        /* glyph numbers */
+	double longest;      /* longest side of an indexed box, margin included */
+};
+
+/* What the observer callbacks need while poppler draws one page. */
+struct collector {
+	cairo_t *cr;
+	cairo_surface_t *observer;
+	GArray *rules;       /* of struct rule, in device (= displayed) space */
+	const struct page *text; /* glyph boxes, to recognise stroked text */
+	struct glyph_index index; /* of text, built at the first stroke */
+	bool indexed;
+	bool overflow;       /* more than MAX_RULES: the page's rules are dropped */
+};
+
+static bool
+read_header(int fd, struct budtab_error *err)
+{
+	char buf[HEADER_WINDOW];
+	ssize_t n;
+
+	do
+		n = read(fd, buf, sizeof buf);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		error_set(err, BUDTAB_ERR_IO, "%s", g_strerror(errno));
+		return false;
+	}
+	if (n == 0) {
+		error_set(err, BUDTAB_ERR_FORMAT, "not a PDF file (empty)");
+		return false;
+	}
+	for (ssize_t i = 0; i + 5 <= n; i++)
+		if (memcmp(buf + i, "%PDF-", 5) == 0)
+			return true;
+	error_set(err, BUDTAB_ERR_FORMAT, "not a PDF file");
+	return false;
+}
+
+/* Checks that path is a readable regular file whose first kilobyte
+ * holds a PDF header, so that poppler is only asked about PDFs. */
+static bool
+check_pdf_file(const char *path, struct budtab_error *err)
+{
+	struct stat st;
+	bool ok;
+	int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+
+	if (fd < 0) {
+		error_set(err, BUDTAB_ERR_IO, "%s", g_strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) < 0) {
+		error_set(err, BUDTAB_ERR_IO, "%s", g_strerror(errno));
+		ok = false;
+	} else if (S_ISDIR(st.st_mode)) {
+		error_set(err, BUDTAB_ERR_IO, "is a directory");
+		ok = false;
+	} else if (!S_ISREG(st.st_mode)) {
+		error_set(err, BUDTAB_ERR_IO, "not a regular file");
+		ok = false;
+	} else {
+		ok = read_header(fd, err);
+	}
+	close(fd);
+	return ok;
+}
+
+struct source_pdf *
+source_pdf_open(const char *path, const char *password,
+	struct budtab_error *err)
+{
+	g_autoptr(GError) gerr = NULL;
+	g_autofree char *abs = NULL, *uri = NULL;
+	PopplerDocument *doc;
+	struct source_pdf *src;
+	int n;
+
+	if (!path || !*path) {
+		error_set(err, BUDTAB_ERR_USAGE, "no file name");
+		return NULL;
+	}
+	if (!check_pdf_file(path, err))
+		return NULL;
+	/* By name, not poppler_document_new_from_fd: on a wrong password
+	 * poppler 22.12 retries on a copy of a stream it has just freed. */
+	abs = g_canonicalize_filename(path, NULL);
+	uri = g_filename_to_uri(abs, NULL, &gerr);
+	if (!uri) {
+		error_set(err, BUDTAB_ERR_IO, "%s", gerr->message);
+		return NULL;
+	}
+	doc = poppler_document_new_from_file(uri, password, &gerr);
+	if (!doc) {
+		if (gerr && gerr->domain == G_FILE_ERROR)
+			error_set(err, BUDTAB_ERR_IO, "%s", gerr->message);
+		else if (gerr && g_error_matches(gerr, POPPLER_ERROR,
+				POPPLER_ERROR_ENCRYPTED))
+			error_set(err, BUDTAB_ERR_ENCRYPTED, password ?
+				"encrypted: wrong password" :
+				"encrypted: a password is needed");
+		else if (gerr && g_error_matches(gerr, POPPLER_ERROR,
+				POPPLER_ERROR_DAMAGED))
+			error_set(err, BUDTAB_ERR_FORMAT, "damaged PDF");
+		else
+			error_set(err, BUDTAB_ERR_FORMAT, "damaged PDF: %s",
+				gerr ? gerr->message : "unreadable");
+		return NULL;
+	}
+	n = poppler_document_get_n_pages(doc);
+	if (n <= 0) {
+		error_set(err, BUDTAB_ERR_EMPTY, "the document has no pages");
+		g_object_unref(doc);
+		return NULL;
+	}
+	src = g_new0(struct source_pdf, 1);
+	src->doc = doc;
+	src->n_pages = n;
+	return src;
+}
+
+void
+source_pdf_destroy(struct source_pdf *src)
+{
+	if (!src)
+		return;
+	g_object_unref(src->doc);
+	g_free(src);
+}
+
+int
+source_pdf_n_pages(const struct source_pdf *src)
+{
+	return src ? src->n_pages : 0;
+}
+
+/* ---- glyphs ---- */
+
+static bool
+is_blank(gunichar cp)
+{
+	GUnicodeType t = g_unichar_type(cp);
+
+	return g_unichar_isspace(cp) || t == G_UNICODE_CONTROL ||
+	       t == G_UNICODE_FORMAT || t == G_UNICODE_UNASSIGNED ||
+	       t == G_UNICODE_SURROGATE;
+}
+
+/* Fake bold draws a character twice a fraction of a point apart.  When
+ * poppler keeps both copies they are neighbours in its text order, and
+ * it cuts the first copy's box where the second begins; either way the
+ * two boxes together are hardly larger than one.  Returns the kept
+ * glyph this one copies, or NULL. */
+static struct glyph *
+fake_bold_original(struct glyph *kept, size_t n, uint32_t cp,
+	const struct box *b)
+{
+	size_t from = n > BOLD_WINDOW ? n - BOLD_WINDOW : 0;
+
+	for (size_t i = n; i-- > from;) {
+		struct glyph *g = &kept[i];
+		const struct box *a = &g->box;
+		double w = fmax(a->x1 - a->x0, b->x1 - b->x0);
+		double h = fmax(a->y1 - a->y0, b->y1 - b->y0);
+
+		if (g->cp == cp &&
+		    fmax(a->x1, b->x1) - fmin(a->x0, b->x0) <= BOLD_SPREAD * w &&
+		    fmax(a->y1, b->y1) - fmin(a->y0, b->y0) <= BOLD_SPREAD * h)
+			return g;
+	}
+	return NULL;
+}
+
+static bool
+read_glyphs(PopplerPage *ppage, int max_glyphs, struct page *out,
+	struct budtab_error *err)
+{
+	g_autofree char *text = poppler_page_get_text(ppage);
+	g_autofree PopplerRectangle *rects = NULL;
+	guint n_rects = 0;
+	GList *attrs, *attr;
+	struct glyph *glyphs;
+	size_t cap, n = 0;
+	const char *p;
+	bool ok = true;
+
+	if (!text || !*text ||
+	    !poppler_page_get_text_layout(ppage, &rects, &n_rects) ||
+	    n_rects == 0)
+		return true;
+	attrs = poppler_page_get_text_attributes(ppage);
+	attr = attrs;
+
+	/* Kept glyphs never outnumber the layout's characters, and past
+	 * max_glyphs the page fails: no more room than that is needed. */
+	cap = MIN((size_t)n_rects, (size_t)max_glyphs);
+	glyphs = g_new(struct glyph, MAX(cap, 1));
+
+	p = text;
+	for (guint i = 0; i < n_rects && *p; i++) {
+		gunichar cp = g_utf8_get_char_validated(p, -1);
+		const PopplerRectangle *r = &rects[i];
+		const PopplerTextAttributes *a;
+		struct glyph *original;
+		struct box box;
+
+		if (cp == (gunichar)-1 || cp == (gunichar)-2) {
+			p++;
+			continue;
+		}
+		p = g_utf8_next_char(p);
+		while (attr && ((PopplerTextAttributes *)attr->data)->end_index < (int)i)
+			attr = attr->next;
+		a = attr ? attr->data : NULL;
+		if (is_blank(cp))
+			continue;
+		box = (struct box){ fmin(r->x1, r->x2), fmin(r->y1, r->y2),
+			fmax(r->x1, r->x2), fmax(r->y1, r->y2) };
+		if (!isfinite(box.x0) || !isfinite(box.y0) ||
+		    !isfinite(box.x1) || !isfinite(box.y1) ||
+		    box.x1 - box.x0 <= 1e-6 || box.y1 - box.y0 <= 1e-6)
+			continue;
+		original = fake_bold_original(glyphs, n, cp, &box);
+		if (original) {
+			/* One glyph, over the ink of both copies. */
+			original->box = (struct box){
+				fmin(original->box.x0, box.x0),
+				fmin(original->box.y0, box.y0),
+				fmax(original->box.x1, box.x1),
+				fmax(original->box.y1, box.y1) };
+			continue;
+		}
+		if (n == (size_t)max_glyphs) {
+			error_set(err, BUDTAB_ERR_LIMIT,
+				"page %d has more than %d glyphs (--max-glyphs)",
+				out->number, max_glyphs);
+			ok = false;
+			break;
+		}
+		glyphs[n++] = (struct glyph){
+			.cp = cp,
+			.box = box,
+			.size = a && a->start_index <= (int)i ? (float)a->font_size : 0,
+		};
+	}
+	poppler_page_free_text_attributes(attrs);
+	if (!ok || n == 0) {
+		g_free(glyphs);
+		return ok;
+	}
+	out->glyphs = glyphs;
+	out->n_glyphs = n;
+	return true;
+}
+
+/* ---- rules ---- */
+
+/* Whether the drawing source leaves a mark on white paper. */
+static bool
+visible_source(cairo_t *cr)
+{
+	cairo_pattern_t *source = cairo_get_source(cr);
+	cairo_operator_t op = cairo_get_operator(cr);
+	double r, g, b, a;
+
+	if (op == CAIRO_OPERATOR_CLEAR || op == CAIRO_OPERATOR_DEST)
+		return false;
+	/* Gradients and images: assume ink. */
+	if (cairo_pattern_get_rgba(source, &r, &g, &b, &a) != CAIRO_STATUS_SUCCESS)
+		return true;
+	if (a <= 0.001)
+		return false;
+	return !(r > WHITE && g > WHITE && b > WHITE);
+}
+
+/* Checking more candidates than this per rule is a hostile page. */
+#define INDEX_SCAN 512
+#define INDEX_SIDE 64
+
+/* The box of a character's outline: its layout box with a margin, or
+ * false for a box too large for its font size (a broken font's). */
+static bool
+outline_box(const struct glyph *g, struct box *b)
+{
+	double w = g->box.x1 - g->box.x0, h = g->box.y1 - g->box.y0;
+	double size = g->size > 0 ? g->size : fmax(w, h);
+	double m = 0.2 * size;
+
+	if (fmax(w, h) > 2.5 * size)
+		return false;
+	*b = (struct box){ g->box.x0 - m, g->box.y0 - m, g->box.x1 + m,
+		g->box.y1 + m };
+	return true;
+}
+
+static void
+index_range(const struct glyph_index *ix, const struct box *b, int *i0,
+	int *i1, int *j0, int *j1)
+{
+	*i0 = CLAMP((int)floor(b->x0 / ix->cell), 0, ix->nx - 1);
+	*i1 = CLAMP((int)floor(b->x1 / ix->cell), 0, ix->nx - 1);
+	*j0 = CLAMP((int)floor(b->y0 / ix->cell), 0, ix->ny - 1);
+	*j1 = CLAMP((int)floor(b->y1 / ix->cell), 0, ix->ny - 1);
+}
+
+static void
+index_build(struct glyph_index *ix, const struct page *text)
+{
+	size_t n = 0;
+	guint *fill = NULL;
+	struct box b;
+
+	ix->longest = 0;
+	for (size_t g = 0; g < text->n_glyphs; g++)
+		if (outline_box(&text->glyphs[g], &b))
+			ix->longest = fmax(ix->longest,
+				fmax(b.x1 - b.x0, b.y1 - b.y0));
+	ix->cell = fmax(fmax(ix->longest, 1.0),
+		fmax(text->width, text->height) / INDEX_SIDE);
+	ix->nx = (int)ceil(text->width / ix->cell) + 1;
+	ix->ny = (int)ceil(text->height / ix->cell) + 1;
+	ix->start = g_new0(guint, (size_t)ix->nx * ix->ny + 1);
+	/* Counting pass, then placing pass (compressed rows). */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t g = 0; g < text->n_glyphs; g++) {
+			int i0, i1, j0, j1;
+
+			if (!outline_box(&text->glyphs[g], &b))
+				continue;
+			index_range(ix, &b, &i0, &i1, &j0, &j1);
+			for (int j = j0; j <= j1; j++)
+				for (int i = i0; i <= i1; i++) {
+					size_t k = (size_t)j * ix->nx + i;
+
+					if (pass == 0)
+						ix->start[k + 1]++, n++;
+					else
+						ix->items[fill[k]++] = (guint)g;
+				}
+		}
+		if (pass == 0) {
+			for (size_t k = 0; k < (size_t)ix->nx * ix->ny; k++)
+				ix->start[k + 1] += ix->start[k];
+			ix->items = g_new(guint, MAX(n, 1));
+			fill = g_memdup2(ix->start,
+				((size_t)ix->nx * ix->ny + 1) * sizeof(guint));
+		}
+	}
+	g_free(fill);
+}
+
+static void
+index_free(struct glyph_index *ix)
+{
+	g_free(ix->start);
+	g_free(ix->items);
+}
+
+/* Stroked text (render modes 1 and 2, a common fake bold) strokes each
+ * glyph's outline, whose straight pieces look like short rules.  A rule
+ * lying within one character's box is such a piece, never a border. */
+static bool
+inside_a_glyph(const struct page *text, const struct glyph_index *ix,
+	const struct rule *r)
+{
+	double mx = (r->x0 + r->x1) / 2, my = (r->y0 + r->y1) / 2;
+	struct box b;
+	size_t k, end;
+
+	if (text->n_glyphs == 0 ||
+	    fmax(r->x1 - r->x0, r->y1 - r->y0) > ix->longest)
+		return false;
+	k = (size_t)CLAMP((int)floor(my / ix->cell), 0, ix->ny - 1) * ix->nx +
+	    (size_t)CLAMP((int)floor(mx / ix->cell), 0, ix->nx - 1);
+	end = MIN(ix->start[k + 1], ix->start[k] + INDEX_SCAN);
+	for (size_t i = ix->start[k]; i < end; i++) {
+		if (!outline_box(&text->glyphs[ix->items[i]], &b))
+			continue;
+		if (r->x0 >= b.x0 && r->x1 <= b.x1 && r->y0 >= b.y0 &&
+		    r->y1 <= b.y1)
+			return true;
+	}
+	return false;
+}
+
+static void
+add_rule(struct collector *c, struct rule r, bool stroked)
+{
+	double cx0, cy0, cx1, cy1;
+	struct point q[4];
+
+	if (c->overflow)
+		return;
+	/* A rule runs only as far as the clip lets it show. */
+	cairo_clip_extents(c->cr, &cx0, &cy0, &cx1, &cy1);
+	q[0] = (struct point){ cx0, cy0 };
+	q[1] = (struct point){ cx1, cy0 };
+	q[2] = (struct point){ cx0, cy1 };
+	q[3] = (struct point){ cx1, cy1 };
+	for (int i = 0; i < 4; i++)
+		cairo_user_to_device(c->cr, &q[i].x, &q[i].y);
+	cx0 = fmin(fmin(q[0].x, q[1].x), fmin(q[2].x, q[3].x));
+	cx1 = fmax(fmax(q[0].x, q[1].x), fmax(q[2].x, q[3].x));
+	cy0 = fmin(fmin(q[0].y, q[1].y), fmin(q[2].y, q[3].y));
+	cy1 = fmax(fmax(q[0].y, q[1].y), fmax(q[2].y, q[3].y));
+	if (r.dir == RULE_H) {
+		if (r.y0 < cy0 || r.y0 > cy1)
+			return;
+		r.x0 = fmax(r.x0, cx0);
+		r.x1 = fmin(r.x1, cx1);
+		if (r.x1 - r.x0 < MIN_LENGTH)
+			return;
+	} else {
+		if (r.x0 < cx0 || r.x0 > cx1)
+			return;
+		r.y0 = fmax(r.y0, cy0);
+		r.y1 = fmin(r.y1, cy1);
+		if (r.y1 - r.y0 < MIN_LENGTH)
+			return;
+	}
+	if (!isfinite(r.x0) || !isfinite(r.x1) || !isfinite(r.y0) ||
+	    !isfinite(r.y1) || !isfinite(r.width))
+		return;
+	if (stroked) {
+		if (!c->indexed) {
+			index_build(&c->index, c->text);
+			c->indexed = true;
+		}
+		if (inside_a_glyph(c->text, &c->index, &r))
+			return;
+	}
+	if (c->rules->len >= MAX_RULES) {
+		c->overflow = true;
+		return;
+	}
+	g_array_append_val(c->rules, r);
+}
+
+/* A straight segment in device space as a rule, if axis-aligned. */
+static bool
+segment_rule(struct point a, struct point b, double width, struct rule *r)
+{
+	double dx = fabs(b.x - a.x), dy = fabs(b.y - a.y);
+
+	if (fmax(dx, dy) < MIN_LENGTH)
+		return false;
+	if (dy <= AXIS_TOLERANCE * dx) {
+		double y = (a.y + b.y) / 2;
+
+		*r = (struct rule){ RULE_H, fmin(a.x, b.x), y, fmax(a.x, b.x), y,
+			width };
+		return true;
+	}
+	if (dx <= AXIS_TOLERANCE * dy) {
+		double x = (a.x + b.x) / 2;
+
+		*r = (struct rule){ RULE_V, x, fmin(a.y, b.y), x, fmax(a.y, b.y),
+			width };
+		return true;
+	}
+	return false;
+}
+
+/* The width on the page of a line of user width lw along user direction
+ * (ux, uy): the stroke's parallelogram keeps its area ratio |det|. */
+static double
+device_width(const cairo_matrix_t *m, double lw, double ux, double uy)
+{
+	double det = fabs(m->xx * m->yy - m->xy * m->yx);
+	double dx = m->xx * ux + m->xy * uy, dy = m->yx * ux + m->yy * uy;
+	double len = hypot(dx, dy), ulen = hypot(ux, uy);
+
+	return len > 0 ? lw * det * ulen / len : lw;
+}
+
+static void
+stroke_segment(struct collector *c, const cairo_matrix_t *m, double lw,
+	struct point a, struct point b)
+{
+	struct point da = a, db = b;
+	struct rule r;
+
+	cairo_user_to_device(c->cr, &da.x, &da.y);
+	cairo_user_to_device(c->cr, &db.x, &db.y);
+	if (segment_rule(da, db, device_width(m, lw, b.x - a.x, b.y - a.y), &r))
+		add_rule(c, r, true);
+}
+
+static bool
+drawn_here(const struct collector *c, cairo_surface_t *observer)
+{
+	/* Only our own context draws on the observer; a group pushed on it
+	 * has a surface of its own, on which no callback runs. */
+	return observer == c->observer &&
+	       cairo_get_group_target(c->cr) == observer &&
+	       !c->overflow;
+}
+
+static void
+on_stroke(cairo_surface_t *observer, cairo_surface_t *target, void *data)
+{
+	struct collector *c = data;
+	cairo_path_t *path;
+	cairo_matrix_t m;
+	struct point start = { 0, 0 }, cur = { 0, 0 };
+	double lw;
+
+	(void)target;
+	if (!drawn_here(c, observer) || !visible_source(c->cr))
+		return;
+	path = cairo_copy_path(c->cr);
+	if (path->status != CAIRO_STATUS_SUCCESS) {
+		cairo_path_destroy(path);
+		return;
+	}
+	cairo_get_matrix(c->cr, &m);
+	lw = cairo_get_line_width(c->cr);
+	for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+		const cairo_path_data_t *d = &path->data[i];
+
+		switch (d->header.type) {
+		case CAIRO_PATH_MOVE_TO:
+			start = cur = (struct point){ d[1].point.x, d[1].point.y };
+			break;
+		case CAIRO_PATH_LINE_TO: {
+			struct point p = { d[1].point.x, d[1].point.y };
+
+			stroke_segment(c, &m, lw, cur, p);
+			cur = p;
+			break;
+		}
+		case CAIRO_PATH_CURVE_TO:
+			cur = (struct point){ d[3].point.x, d[3].point.y };
+			break;
+		case CAIRO_PATH_CLOSE_PATH:
+			stroke_segment(c, &m, lw, cur, start);
+			cur = start;
+			break;
+		}
+	}
+	cairo_path_destroy(path);
+}
+
+/* One subpath of a fill, in device space, while it may be a rectangle. */
+struct subpath {
+	struct point p[5];
+	int n;
+	bool not_rect;
+};
+
+static void
+subpath_point(struct subpath *s, struct point p)
+{
+	if (s->not_rect)
+		return;
+	if (s->n > 0 && fabs(p.x - s->p[s->n - 1].x) < 1e-9 &&
+	    fabs(p.y - s->p[s->n - 1].y) < 1e-9)
+		return;
+	if (s->n == 5) {
+		s->not_rect = true;
+		return;
+	}
+	s->p[s->n++] = p;
+}
+
+/* A filled subpath that is an axis-aligned rectangle, thin and long,
+ * becomes a rule along its long centre line. */
+static void
+fill_subpath(struct collector *c, struct subpath *s)
+{
+	double x0, y0, x1, y1, w, h;
+	struct rule r, edge;
+
+	if (s->not_rect)
+		return;
+	/* Closed explicitly or not, a fill closes the subpath. */
+	if (s->n == 5 && fabs(s->p[4].x - s->p[0].x) < 1e-9 &&
+	    fabs(s->p[4].y - s->p[0].y) < 1e-9)
+		s->n = 4;
+	if (s->n != 4)
+		return;
+	for (int i = 0; i < 4; i++)
+		if (!segment_rule(s->p[i], s->p[(i + 1) % 4], 0, &edge))
+			return;
+	x0 = x1 = s->p[0].x;
+	y0 = y1 = s->p[0].y;
+	for (int i = 1; i < 4; i++) {
+		x0 = fmin(x0, s->p[i].x);
+		x1 = fmax(x1, s->p[i].x);
+		y0 = fmin(y0, s->p[i].y);
+		y1 = fmax(y1, s->p[i].y);
+	}
+	w = x1 - x0;
+	h = y1 - y0;
+	if (fmin(w, h) <= 0 || fmin(w, h) > RULE_MAX_THICKNESS ||
+	    fmax(w, h) < RULE_MIN_ASPECT * fmin(w, h))
+		return;
+	if (w >= h)
+		r = (struct rule){ RULE_H, x0, (y0 + y1) / 2, x1, (y0 + y1) / 2, h };
+	else
+		r = (struct rule){ RULE_V, (x0 + x1) / 2, y0, (x0 + x1) / 2, y1, w };
+	add_rule(c, r, false);
+}
+
+static void
+on_fill(cairo_surface_t *observer, cairo_surface_t *target, void *data)
+{
+	struct collector *c = data;
+	struct subpath s = { .n = 0 };
+	cairo_path_t *path;
+
+	(void)target;
+	if (!drawn_here(c, observer) || !visible_source(c->cr))
+		return;
+	path = cairo_copy_path(c->cr);
+	if (path->status != CAIRO_STATUS_SUCCESS) {
+		cairo_path_destroy(path);
+		return;
+	}
+	for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+		const cairo_path_data_t *d = &path->data[i];
+		struct point p;
+
+		switch (d->header.type) {
+		case CAIRO_PATH_MOVE_TO:
+			fill_subpath(c, &s);
+			s = (struct subpath){ .n = 0 };
+			/* fall through */
+		case CAIRO_PATH_LINE_TO:
+			p = (struct point){ d[1].point.x, d[1].point.y };
+			cairo_user_to_device(c->cr, &p.x, &p.y);
+			subpath_point(&s, p);
+			break;
+		case CAIRO_PATH_CURVE_TO:
+			s.not_rect = true;
+			break;
+		case CAIRO_PATH_CLOSE_PATH:
+			break;
+		}
+	}
+	fill_subpath(c, &s);
+	cairo_path_destroy(path);
+}
+
+static bool
+read_rules(PopplerPage *ppage, struct page *out, struct budtab_error *err)
+{
+	struct collector c = { .text = out };
+	cairo_surface_t *pixel, *window, *tee, *observer;
+	cairo_status_t status;
+
+	/* The observer only reports drawing inside its target's extents, so
+	 * the target is page-sized; but it is a window onto a single pixel,
+	 * so nothing is really rasterised.  The tee is there because cairo
+	 * 1.16 cannot create a context on an observer of a subsurface. */
+	pixel = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+	window = cairo_surface_create_for_rectangle(pixel, 0, 0,
+		ceil(out->width), ceil(out->height));
+	tee = cairo_tee_surface_create(window);
+	observer = cairo_surface_create_observer(tee,
+		CAIRO_SURFACE_OBSERVER_NORMAL);
+	c.cr = cairo_create(observer);
+	c.observer = observer;
+	c.rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
+	status = cairo_status(c.cr);
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_observer_add_stroke_callback(observer,
+			on_stroke, &c);
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_observer_add_fill_callback(observer,
+			on_fill, &c);
+	if (status == CAIRO_STATUS_SUCCESS)
+		/* For printing: no stroke adjustment, which would move thin
+		 * lines onto pixel centres; and no text layer rebuilt. */
+		poppler_page_render_for_printing(ppage, c.cr);
+	cairo_destroy(c.cr);
+	cairo_surface_destroy(observer);
+	cairo_surface_destroy(tee);
+	cairo_surface_destroy(window);
+	cairo_surface_destroy(pixel);
+	if (c.indexed)
+		index_free(&c.index);
+	if (status != CAIRO_STATUS_SUCCESS) {
+		g_array_free(c.rules, TRUE);
+		error_set(err, BUDTAB_ERR_FORMAT, "page %d cannot be drawn: %s",
+			out->number, cairo_status_to_string(status));
+		return false;
+	}
+	/* A page of more segments than that is vector art, not a table. */
+	if (c.overflow || c.rules->len == 0) {
+		g_array_free(c.rules, TRUE);
+		return true;
+	}
+	out->n_rules = c.rules->len;
+	out->rules = (struct rule *)(void *)g_array_free(c.rules, FALSE);
+	return true;
+}
+
+bool
+source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
+	struct page *out, struct budtab_error *err)
+{
+	PopplerPage *ppage;
+	double w = 0, h = 0;
+	bool ok;
+
+	if (!out) {
+		error_set(err, BUDTAB_ERR_USAGE, "no page to fill");
+		return false;
+	}
+	*out = (struct page){ .number = index + 1 };
+	if (!src || index < 0 || index >= src->n_pages) {
+		error_set(err, BUDTAB_ERR_USAGE, "page %d does not exist",
+			index + 1);
+		return false;
+	}
+	if (max_glyphs <= 0) {
+		error_set(err, BUDTAB_ERR_USAGE, "max_glyphs must be positive");
+		return false;
+	}
+	ppage = poppler_document_get_page(src->doc, index);
+	if (!ppage) {
+		error_set(err, BUDTAB_ERR_FORMAT, "page %d cannot be read",
+			index + 1);
+		return false;
+	}
+	poppler_page_get_size(ppage, &w, &h);
+	if (!(w > 0 && h > 0 && w <= MAX_PAGE_SIDE && h <= MAX_PAGE_SIDE)) {
+		error_set(err, BUDTAB_ERR_FORMAT,
+			"page %d has an unusable size (%g x %g pt)",
+			index + 1, w, h);
+		g_object_unref(ppage);
+		return false;
+	}
+	out->width = w;
+	out->height = h;
+	/* The text layer first: a page without one (a scan) has nothing to
+	 * tabulate, and drawing it would cost most in decoding its images. */
+	ok = read_glyphs(ppage, max_glyphs, out, err);
+	if (ok && out->n_glyphs > 0)
+		ok = read_rules(ppage, out, err);
+	g_object_unref(ppage);
+	if (!ok)
+		page_finish(out);
+	return ok;
+}
