@@ -127,51 +127,81 @@ is_page_number(const char *text)
 	return true;
 }
 
-/* Drops page headers and footers: lines in the page's top or bottom
- * margin that are page numbers or repeat on another page (digits
- * aside). */
+/* Drops page headers and footers: the outermost lines of a page, in its
+ * top or bottom margin, that are page numbers or stand on at least three
+ * pages (on every page of a shorter document) with only their digits
+ * changed. */
 static void
-drop_furniture(struct budtab_doc *doc, const double *heights)
+drop_furniture(struct budtab_doc *doc, const double *heights, int n_pages)
 {
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *pages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		(GDestroyNotify)g_hash_table_destroy);
 	GArray *lines = doc->lines;
 	char **keys = g_new0(char *, lines->len + 1);
-	bool *margin = g_new0(bool, lines->len + 1);
+	bool *cand = g_new0(bool, lines->len + 1);
+	bool *drop = g_new0(bool, lines->len + 1);
+	guint need = (guint)CLAMP(n_pages, 2, 3);
 
 	for (guint i = 0; i < lines->len; i++) {
 		struct text_line *l = &g_array_index(lines, struct text_line, i);
 		double h = heights[l->page - 1];
+		bool top = l->box.y1 < MARGIN * h;
+		GHashTable *seen;
 		GString *k;
 
-		margin[i] = l->box.y1 < MARGIN * h || l->box.y0 > (1 - MARGIN) * h;
-		if (!margin[i])
+		if (!top && l->box.y0 <= (1 - MARGIN) * h)
 			continue;
 		k = g_string_new(NULL);
-		for (const char *p = l->text; *p; p = g_utf8_next_char(p))
-			if (!g_unichar_isdigit(g_utf8_get_char(p)) &&
-			    !g_unichar_isspace(g_utf8_get_char(p)))
-				g_string_append_unichar(k, g_utf8_get_char(p));
-		g_string_append_printf(k, "@%d", l->box.y0 < h / 2);
+		for (const char *p = l->text; *p; p = g_utf8_next_char(p)) {
+			gunichar c = g_utf8_get_char(p);
+
+			if (g_unichar_isdigit(c)) {
+				if (k->len == 0 || k->str[k->len - 1] != '#')
+					g_string_append_c(k, '#');
+			} else if (!g_unichar_isspace(c)) {
+				g_string_append_unichar(k, c);
+			}
+		}
+		g_string_append(k, top ? "@top" : "@bottom");
 		keys[i] = g_string_free(k, FALSE);
-		/* value: the first page the line stands on, +1 when on more */
-		if (!g_hash_table_contains(seen, keys[i]))
-			g_hash_table_insert(seen, g_strdup(keys[i]),
-				GINT_TO_POINTER(l->page));
-		else if (GPOINTER_TO_INT(g_hash_table_lookup(seen, keys[i])) != l->page)
-			g_hash_table_insert(seen, g_strdup(keys[i]), GINT_TO_POINTER(-1));
+		seen = g_hash_table_lookup(pages, keys[i]);
+		if (!seen) {
+			seen = g_hash_table_new(NULL, NULL);
+			g_hash_table_insert(pages, g_strdup(keys[i]), seen);
+		}
+		g_hash_table_add(seen, GINT_TO_POINTER(l->page));
+	}
+	for (guint i = 0; i < lines->len; i++) {
+		const struct text_line *l = &g_array_index(lines, struct text_line, i);
+
+		cand[i] = keys[i] && (is_page_number(l->text) ||
+			g_hash_table_size(g_hash_table_lookup(pages, keys[i])) >= need);
+	}
+	/* Only what stands between a page's edge and its body: from each
+	 * end of the page's lines inwards, while the lines are candidates. */
+	for (guint i = 0; i < lines->len;) {
+		guint j = i;
+		int page = g_array_index(lines, struct text_line, i).page;
+
+		while (j < lines->len && g_array_index(lines, struct text_line, j).page == page)
+			j++;
+		for (guint k = i; k < j && cand[k] && g_str_has_suffix(keys[k], "@top"); k++)
+			drop[k] = true;
+		for (guint k = j; k > i && cand[k - 1] &&
+		     g_str_has_suffix(keys[k - 1], "@bottom"); k--)
+			drop[k - 1] = true;
+		i = j;
 	}
 	for (guint i = lines->len; i-- > 0;) {
-		struct text_line *l = &g_array_index(lines, struct text_line, i);
-
-		if (margin[i] && (is_page_number(l->text) ||
-		    GPOINTER_TO_INT(g_hash_table_lookup(seen, keys[i])) == -1)) {
-			g_free(l->text);
-			g_array_remove_index(lines, i);
-		}
+		if (!drop[i])
+			continue;
+		g_free(g_array_index(lines, struct text_line, i).text);
+		g_array_remove_index(lines, i);
 	}
 	g_strfreev(keys);
-	g_free(margin);
-	g_hash_table_destroy(seen);
+	g_free(cand);
+	g_free(drop);
+	g_hash_table_destroy(pages);
 }
 
 static void
@@ -209,9 +239,9 @@ doc_add_page(struct budtab_doc *doc, const struct page *page,
 }
 
 void
-doc_finish_pages(struct budtab_doc *doc, const double *heights)
+doc_finish_pages(struct budtab_doc *doc, const double *heights, int n_pages)
 {
-	drop_furniture(doc, heights);
+	drop_furniture(doc, heights, n_pages);
 	mark_body_text(doc);
 	grid_stitch(&doc->tables);
 }
@@ -273,7 +303,7 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 	g_timer_destroy(timer);
 	source_pdf_destroy(src);
 	if (ok)
-		doc_finish_pages(doc, heights);
+		doc_finish_pages(doc, heights, doc->n_pages);
 	g_free(heights);
 	return ok;
 }

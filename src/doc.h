@@ -41,8 +41,10 @@ void doc_limits_resolve(const struct budtab_options *options,
 bool doc_add_page(struct budtab_doc *doc, const struct page *page,
 	const struct budtab_limits *lim, struct budtab_error *err);
 /* After the last page: drops page headers and footers and joins tables
- * that run over a page break.  heights[p - 1] is page p's height. */
-void doc_finish_pages(struct budtab_doc *doc, const double *heights);
+ * that run over a page break.  heights[p - 1] is page p's height for
+ * each of the n_pages pages. */
+void doc_finish_pages(struct budtab_doc *doc, const double *heights,
+	int n_pages);
 
 /* Text dumps -> pages of synthetic glyphs (source_text.c). */
 bool source_text_read(struct budtab_doc *doc, const char *data, size_t len,

@@ -137,16 +137,17 @@ parse_number(const char *s, double *out)
 
 static void
 parse_amount(const struct budtab_patterns *p, const struct table *t,
-	const struct cell *c, struct amount *out, GArray *warnings)
+	const struct cell *c, const char *text, struct amount *out,
+	GArray *warnings)
 {
 	struct pmatch *m = NULL;
 	g_autofree char *v = NULL;
 
 	memset(out, 0, sizeof *out);
-	if (!c || !c->text)
+	if (!text)
 		return;
 	out->src = cell_src(t, c);
-	if (patterns_match(p, "amount", c->text, &m))
+	if (patterns_match(p, "amount", text, &m))
 		v = pmatch_group(m, "value");
 	pmatch_destroy(m);
 	if (v && parse_number(v, &out->value)) {
@@ -154,7 +155,7 @@ parse_amount(const struct budtab_patterns *p, const struct table *t,
 		return;
 	}
 	warning_add(warnings, t->page, "amount-unreadable",
-		"'%s' is not an amount", c->text);
+		"'%s' is not an amount", text);
 }
 
 void
@@ -213,101 +214,249 @@ drop_chars(const char *text, long n)
 
 /* ---- the project block ------------------------------------------------ */
 
-struct labelled {
-	const struct cell *cell;
+/* A piece of the project block: a cell, or part of one where a cell holds
+ * a label and its value side by side (unruled tables whose columns could
+ * not all be told apart).  Columns are fractional for such parts. */
+struct item {
 	const struct table *table;
-	const char *field;   /* NULL when not a label */
+	const struct cell *cell;
+	char *text;          /* owned; NULL when empty */
+	int row, rowspan;
+	double col, col_end;
+	const char *field;   /* the label's field, or NULL for a value */
 	bool consumed;
 };
 
-static struct labelled *
-find_value(GArray *cells, const struct labelled *label)
+static void
+push_item(GArray *items, const struct table *t, const struct cell *c,
+	const char *text, double col, double col_end, const char *field)
 {
-	const struct cell *lc = label->cell;
-	struct labelled *best = NULL;
+	struct item it = { t, c, text ? g_strdup(text) : NULL, c->row, c->rowspan,
+		col, col_end, field, false };
 
-	for (guint i = 0; i < cells->len; i++) {
-		struct labelled *v = &g_array_index(cells, struct labelled, i);
-		const struct cell *c = v->cell;
+	g_array_append_val(items, it);
+}
+
+/* Splits a cell into labels and values: the longest run of its
+ * space-separated words from each position that reads as a label is one;
+ * the words between labels are values. */
+static void
+split_cell(const struct budtab_patterns *p, GArray *items,
+	const struct table *t, const struct cell *c)
+{
+	g_auto(GStrv) words = NULL;
+	GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *fields = g_ptr_array_new();
+	GString *value = g_string_new(NULL);
+	int n;
+
+	if (!c->text) {
+		push_item(items, t, c, NULL, c->col, c->col + c->colspan, NULL);
+		goto done;
+	}
+	words = g_strsplit(c->text, " ", -1);
+	n = (int)g_strv_length(words);
+	for (int i = 0; i < n;) {
+		const char *field = NULL;
+		int end = i;
+
+		for (int j = n; j > i && !field; j--) {
+			g_autofree char *joined = NULL;
+			char *save = words[j];
+
+			words[j] = NULL;
+			joined = g_strjoinv(" ", words + i);
+			words[j] = save;
+			field = patterns_classify(p, "label.", joined, NULL);
+			end = j;
+		}
+		if (!field) {
+			if (value->len)
+				g_string_append_c(value, ' ');
+			g_string_append(value, words[i]);
+			i++;
+			continue;
+		}
+		if (value->len) {
+			g_ptr_array_add(parts, g_string_free(value, FALSE));
+			g_ptr_array_add(fields, NULL);
+			value = g_string_new(NULL);
+		}
+		{
+			char *save = words[end];
+			g_autofree char *joined = NULL;
+
+			words[end] = NULL;
+			joined = g_strjoinv(" ", words + i);
+			words[end] = save;
+			g_ptr_array_add(parts, g_strdup(joined));
+		}
+		g_ptr_array_add(fields, (gpointer)field);
+		i = end;
+	}
+	if (value->len) {
+		g_ptr_array_add(parts, g_string_free(value, FALSE));
+		g_ptr_array_add(fields, NULL);
+		value = NULL;
+	}
+	if (parts->len <= 1) {
+		/* One piece: the cell as printed, spacing and all. */
+		push_item(items, t, c, c->text, c->col, c->col + c->colspan,
+			parts->len ? fields->pdata[0] : NULL);
+	} else {
+		double w = (double)c->colspan / parts->len;
+
+		for (guint k = 0; k < parts->len; k++)
+			push_item(items, t, c, parts->pdata[k], c->col + k * w,
+				c->col + (k + 1) * w, fields->pdata[k]);
+	}
+done:
+	if (value)
+		g_string_free(value, TRUE);
+	g_ptr_array_free(parts, TRUE);
+	g_ptr_array_free(fields, TRUE);
+}
+
+static bool
+rows_overlap(const struct item *a, const struct item *b)
+{
+	return a->row < b->row + b->rowspan && b->row < a->row + a->rowspan;
+}
+
+/* The value of a label: the nearest item to its right within its rows.
+ * An empty cell there is the value (null); a label there means the value
+ * is missing. */
+static struct item *
+find_value(GArray *items, const struct item *label)
+{
+	struct item *best = NULL;
+
+	for (guint i = 0; i < items->len; i++) {
+		struct item *v = &g_array_index(items, struct item, i);
 
 		if (v->field || v->consumed || v->table != label->table ||
-		    c->col < lc->col + lc->colspan ||
-		    c->row + c->rowspan <= lc->row || c->row >= lc->row + lc->rowspan)
+		    v->col < label->col_end - 1e-9 || !rows_overlap(v, label))
 			continue;
-		if (!best || c->row < best->cell->row ||
-		    (c->row == best->cell->row && c->col < best->cell->col))
+		if (!best || v->row < best->row ||
+		    (v->row == best->row && v->col < best->col))
 			best = v;
 	}
-	/* The nearest cell to the right, empty or not, is the value: an
-	 * empty one means null, not "look further". */
-	for (guint i = 0; best && i < cells->len; i++) {
-		struct labelled *v = &g_array_index(cells, struct labelled, i);
-		const struct cell *c = v->cell;
+	/* A label between the two on the label's own row: the value is
+	 * missing, not further on. */
+	for (guint i = 0; best && i < items->len; i++) {
+		const struct item *o = &g_array_index(items, struct item, i);
 
-		if (v->table == label->table && v->field && v != label &&
-		    c->row == best->cell->row && c->col > lc->col &&
-		    c->col < best->cell->col && best->cell->row == lc->row)
+		if (o->field && o != label && o->table == label->table &&
+		    best->row == label->row && o->row == label->row &&
+		    o->col >= label->col_end - 1e-9 && o->col < best->col &&
+		    strcmp(o->field, "group") != 0)
 			return NULL;
 	}
 	return best;
 }
 
-static void
-read_schedule(const struct budtab_patterns *p, GArray *cells,
-	const struct labelled *label, struct project *proj)
+/* Rows above and below a label's rows that only continue its value (the
+ * label printed once beside several lines of one cell, as unruled tables
+ * do): nothing in the label's column, no label, something under the
+ * value.  Their text joins the value's, top to bottom. */
+static char *
+absorb_rows(GArray *items, const struct item *label, struct item *value)
 {
-	const struct cell *lc = label->cell;
-	GArray *periods = g_array_new(FALSE, TRUE, sizeof(struct period));
-	int last_row = lc->row + MAX(lc->rowspan, 2) - 1;
+	GString *out = g_string_new(NULL);
+	int top = label->row, bottom = label->row + label->rowspan - 1;
 
-	for (guint i = 0; i < cells->len; i++) {
-		struct labelled *v = &g_array_index(cells, struct labelled, i);
-		const struct cell *c = v->cell, *below = NULL;
+	for (int dir = -1; dir <= 1; dir += 2)
+		for (int r = dir < 0 ? top - 1 : bottom + 1;; r += dir) {
+			bool any = false, ok = true;
+
+			for (guint i = 0; i < items->len && ok; i++) {
+				const struct item *it = &g_array_index(items, struct item, i);
+
+				if (it->table != label->table || it->row > r ||
+				    it->row + it->rowspan <= r)
+					continue;
+				if (it->row != r || it->rowspan != 1 || it->field ||
+				    it->consumed || (it->text && it->col_end <= value->col + 1e-9))
+					ok = false;
+				else if (it->text && it->col < value->col_end)
+					any = true;
+			}
+			if (!ok || !any)
+				break;
+			if (dir < 0)
+				top = r;
+			else
+				bottom = r;
+		}
+	for (int r = top; r <= bottom; r++)
+		for (guint i = 0; i < items->len; i++) {
+			struct item *it = &g_array_index(items, struct item, i);
+
+			if (it->table != label->table || it->row != r || !it->text ||
+			    it->field || (it != value && (it->consumed ||
+				(r >= label->row && r < label->row + label->rowspan))))
+				continue;
+			if (out->len)
+				g_string_append_c(out, ' ');
+			g_string_append(out, it->text);
+			it->consumed = true;
+		}
+	return g_string_free(out, out->len == 0);
+}
+
+static void
+read_schedule(const struct budtab_patterns *p, GArray *items,
+	const struct item *label, struct project *proj)
+{
+	GArray *periods = g_array_new(FALSE, TRUE, sizeof(struct period));
+	int last_row = label->row + MAX(label->rowspan, 2) - 1;
+
+	for (guint i = 0; i < items->len; i++) {
+		struct item *v = &g_array_index(items, struct item, i);
+		struct item *below = NULL;
 		struct pmatch *m = NULL;
 		struct period per = { 0 };
 		double best_ov = 0;
 
-		if (v->table != label->table || v->consumed || !c->text ||
-		    c->col < lc->col + lc->colspan || c->row < lc->row ||
-		    c->row > last_row)
+		if (v->table != label->table || v->consumed || !v->text || v->field ||
+		    v->col < label->col_end - 1e-9 || v->row < label->row - 1 ||
+		    v->row > last_row)
 			continue;
-		if (patterns_match(p, "period", c->text, &m)) {
+		if (patterns_match(p, "period", v->text, &m)) {
 			g_autofree char *month = pmatch_group(m, "month");
 
 			per.month = month ? atoi(month) : 0;
 		} else {
-			const char *month = patterns_classify(p, "month.", c->text, NULL);
+			const char *month = patterns_classify(p, "month.", v->text, NULL);
 
 			if (!month)
 				continue;
 			per.month = atoi(month);
 		}
 		pmatch_destroy(m);
-		per.label = g_strdup(c->text);
+		per.label = g_strdup(v->text);
 		v->consumed = true;
-		for (guint k = 0; k < cells->len; k++) {
-			struct labelled *w = &g_array_index(cells, struct labelled, k);
-			double ov = box_overlap_x(&w->cell->box, &c->box);
+		for (guint k = 0; k < items->len; k++) {
+			struct item *w = &g_array_index(items, struct item, k);
+			double ov = fmin(w->col_end, v->col_end) - fmax(w->col, v->col);
 
-			if (w->table == v->table && !w->consumed &&
-			    w->cell->row == c->row + c->rowspan && ov > best_ov) {
+			if (w->table == v->table && !w->consumed && !w->field &&
+			    w->row == v->row + v->rowspan && ov > best_ov) {
 				best_ov = ov;
-				below = w->cell;
+				below = w;
 			}
 		}
 		if (below) {
 			struct pmatch *pm = NULL;
 
-			per.src = cell_src(v->table, below);
+			per.src = cell_src(below->table, below->cell);
 			if (below->text && patterns_match(p, "percent", below->text, &pm)) {
 				g_autofree char *val = pmatch_group(pm, "value");
 
 				per.has_percent = parse_number(val, &per.percent);
 			}
 			pmatch_destroy(pm);
-			for (guint k = 0; k < cells->len; k++)
-				if (g_array_index(cells, struct labelled, k).cell == below)
-					g_array_index(cells, struct labelled, k).consumed = true;
+			below->consumed = true;
 		}
 		g_array_append_val(periods, per);
 	}
@@ -339,10 +488,18 @@ split_goals(const struct budtab_patterns *p, const char *text)
 }
 
 static void
+set_text(struct field *f, const struct item *v, char *text)
+{
+	g_free(f->text);
+	f->text = text;
+	f->src = cell_src(v->table, v->cell);
+}
+
+static void
 read_block(const struct budtab_patterns *p, struct chain *ch, guint end,
 	struct project *proj, GArray *warnings)
 {
-	GArray *cells = g_array_new(FALSE, TRUE, sizeof(struct labelled));
+	GArray *items = g_array_new(FALSE, TRUE, sizeof(struct item));
 	GHashTable *seen = g_hash_table_new(NULL, NULL);
 
 	for (guint i = 0; i < end; i++) {
@@ -350,63 +507,64 @@ read_block(const struct budtab_patterns *p, struct chain *ch, guint end,
 
 		for (guint k = 0; k < row->cells->len; k++) {
 			const struct cell *c = row->cells->pdata[k];
-			struct labelled l = { c, row->table, NULL, false };
 
 			if (g_hash_table_contains(seen, c))
 				continue;
 			g_hash_table_add(seen, (gpointer)c);
-			if (c->text)
-				l.field = patterns_classify(p, "label.", c->text, NULL);
-			g_array_append_val(cells, l);
+			split_cell(p, items, row->table, c);
 		}
 	}
 	/* Labels of one row first: a label spanning rows (预算规模及资金用途)
 	 * takes what the one-row labels beside it left. */
 	for (int pass = 0; pass < 2; pass++)
-		for (guint i = 0; i < cells->len; i++) {
-			struct labelled *l = &g_array_index(cells, struct labelled, i);
-			struct labelled *v;
-			const struct cell *vc;
+		for (guint i = 0; i < items->len; i++) {
+			struct item *l = &g_array_index(items, struct item, i);
+			struct item *v;
+			struct amount *a = NULL;
 
-			if (!l->field || (pass == 0) != (l->cell->rowspan == 1))
+			if (!l->field || (pass == 0) != (l->rowspan == 1))
 				continue;
 			if (strcmp(l->field, "schedule") == 0) {
 				if (!proj->schedule)
-					read_schedule(p, cells, l, proj);
+					read_schedule(p, items, l, proj);
 				continue;
 			}
 			if (strcmp(l->field, "group") == 0)
 				continue;
-			v = find_value(cells, l);
+			v = find_value(items, l);
 			if (!v)
 				continue;
 			v->consumed = true;
-			vc = v->cell;
 			if (strcmp(l->field, "code") == 0 && !proj->code.text) {
-				proj->code.text = patterns_key_form(vc->text);
-				if (proj->code.text && !*proj->code.text)
-					g_clear_pointer(&proj->code.text, g_free);
-				proj->code.src = cell_src(v->table, vc);
+				char *code = patterns_key_form(v->text);
+
+				set_text(&proj->code, v, code && *code ? code : NULL);
+				if (code && !*code)
+					g_free(code);
 			} else if (strcmp(l->field, "name") == 0 && !proj->name.text) {
-				proj->name.text = g_strdup(vc->text);
-				proj->name.src = cell_src(v->table, vc);
+				set_text(&proj->name, v, g_strdup(v->text));
 			} else if (strcmp(l->field, "purpose") == 0 && !proj->purpose.text) {
-				proj->purpose.text = g_strdup(vc->text);
-				proj->purpose.src = cell_src(v->table, vc);
-			} else if (strcmp(l->field, "total") == 0) {
-				parse_amount(p, v->table, vc, &proj->total, warnings);
-			} else if (strcmp(l->field, "fiscal") == 0) {
-				parse_amount(p, v->table, vc, &proj->fiscal, warnings);
-			} else if (strcmp(l->field, "other") == 0) {
-				parse_amount(p, v->table, vc, &proj->other, warnings);
+				set_text(&proj->purpose, v, absorb_rows(items, l, v));
 			} else if (strcmp(l->field, "goals") == 0 && !proj->goals) {
-				proj->goals = split_goals(p, vc->text);
+				g_autofree char *text = absorb_rows(items, l, v);
+
+				proj->goals = split_goals(p, text);
 			} else if (strcmp(l->field, "unit") == 0 && !proj->unit_name) {
-				proj->unit_name = g_strdup(vc->text);
+				proj->unit_name = g_strdup(v->text);
+			} else if (strcmp(l->field, "total") == 0) {
+				a = &proj->total;
+			} else if (strcmp(l->field, "fiscal") == 0) {
+				a = &proj->fiscal;
+			} else if (strcmp(l->field, "other") == 0) {
+				a = &proj->other;
 			}
+			if (a)
+				parse_amount(p, v->table, v->cell, v->text, a, warnings);
 		}
+	for (guint i = 0; i < items->len; i++)
+		g_free(g_array_index(items, struct item, i).text);
 	g_hash_table_destroy(seen);
-	g_array_free(cells, TRUE);
+	g_array_free(items, TRUE);
 }
 
 /* ---- the indicator table --------------------------------------------- */
@@ -607,7 +765,8 @@ read_caption(const struct budtab_patterns *p, const struct table *t,
 	const struct text_line *prev = NULL;
 
 	for (size_t i = 0; i < n; i++)
-		if (lines[i].page == t->page && lines[i].box.y1 <= t->box.y0 + 2 &&
+		if (lines[i].page == t->page &&
+		    (lines[i].box.y0 + lines[i].box.y1) / 2 <= t->box.y0 &&
 		    lines[i].box.y0 >= floor_y - 2)
 			g_ptr_array_add(above, (gpointer)&lines[i]);
 	for (guint k = above->len; k-- > 0;) {
@@ -629,12 +788,24 @@ read_caption(const struct budtab_patterns *p, const struct table *t,
 		g_string_prepend(joined, l->text);
 		prev = l;
 		if (patterns_match(p, "caption", joined->str, &m)) {
-			proj->title = drop_chars(joined->str, pmatch_group_offset(m, "title"));
+			long at = pmatch_group_offset(m, "title");
+
+			g_free(proj->title);
+			proj->title = drop_chars(joined->str, at);
 			pmatch_destroy(m);
-			break;
+			/* A caption without its list number may be the end
+			 * of one wrapped over lines: go on while the line
+			 * above sits as close as a wrapped line. */
+			if (at > 0 || k == 0)
+				break;
+			l = above->pdata[k - 1];
+			if (prev->box.y0 - l->box.y1 > prev->size ||
+			    fabsf(l->size - prev->size) > 0.5)
+				break;
+			continue;
 		}
 		pmatch_destroy(m);
-		if (above->len - k >= 4)
+		if (proj->title || above->len - k >= 4)
 			break;
 	}
 	g_string_free(joined, TRUE);
