@@ -188,11 +188,41 @@ cmp_double(const void *p, const void *q)
  * tight ones (wrapped lines inside a cell) and loose ones (between rows)
  * at the first clear jump in their sorted values; a tight gap still
  * starts a row when the line below is as full as the one above, since a
- * cell's continuation never fills the row again.  A horizontal rule
- * across most of the block between two lines always parts rows. */
+ * cell's continuation never fills the row again, nor crosses a column
+ * border between two of the row's cells.  A horizontal rule across most
+ * of the block between two lines always parts rows. */
+/* Whether a piece of line crosses a column border where the row above
+ * has separate text on both sides: a wrapped line of one cell cannot. */
+static bool
+crosses_cells(const struct line *l, const struct line *row, size_t n_row,
+	const double *col_x, int cols)
+{
+	for (size_t s = 0; s < l->n_segments; s++) {
+		const struct box *b = &l->segments[s].box;
+
+		for (int c = 1; c < cols; c++) {
+			double x = col_x[c];
+			bool left = false, right = false;
+
+			if (!(b->x0 < x - 1 && b->x1 > x + 1))
+				continue;
+			for (size_t i = 0; i < n_row; i++)
+				for (size_t k = 0; k < row[i].n_segments; k++) {
+					const struct box *o = &row[i].segments[k].box;
+
+					left |= o->x1 <= x + 1 && o->x1 > b->x0;
+					right |= o->x0 >= x - 1 && o->x0 < b->x1;
+				}
+			if (left && right)
+				return true;
+		}
+	}
+	return false;
+}
+
 static size_t *
 find_rows(const struct page *page, const struct line *lines, size_t n,
-	size_t *n_rows)
+	const double *col_x, int cols, size_t *n_rows)
 {
 	size_t *start = g_new(size_t, n + 1);
 	double *gaps = g_new(double, n + 1), *sorted = g_new(double, n + 1);
@@ -213,13 +243,20 @@ find_rows(const struct page *page, const struct line *lines, size_t n,
 			break;
 		}
 	}
+	if (getenv("BT_DEBUG")) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "   line %zu y %.1f-%.1f segs %zu gap %.1f\n", i, lines[i].box.y0, lines[i].box.y1, lines[i].n_segments, i ? gaps[i] : 0.0);
+		fprintf(stderr, "   cut %.2f\n", cut);
+	}
 	*n_rows = 0;
 	bottom = lines[0].box.y1;
 	for (size_t i = 0; i < n; i++) {
 		bool fresh = i == 0 || gaps[i] > cut;
 
 		if (i > 0 && !fresh)
-			fresh = rule_between(page, lines, n, bottom, lines[i].box.y0);
+			fresh = rule_between(page, lines, n, bottom, lines[i].box.y0) ||
+				crosses_cells(&lines[i], &lines[start[*n_rows - 1]],
+					i - start[*n_rows - 1], col_x, cols);
 		bottom = fmax(bottom, lines[i].box.y1);
 
 		if (!fresh && i > 0 && gaps[i] > 0.5 &&
@@ -420,7 +457,7 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 		fprintf(stderr, "  cols %d\n", col_x ? cols : -1);
 	if (!col_x)
 		return true;
-	row_start = find_rows(page, lines, n, &n_rows);
+	row_start = find_rows(page, lines, n, col_x, cols, &n_rows);
 	h = g_array_new(FALSE, FALSE, sizeof(struct span1));
 	v = g_array_new(FALSE, FALSE, sizeof(struct span1));
 	ys = row_bounds(page, lines, n, row_start, n_rows, h);

@@ -150,8 +150,11 @@ append_line(GString *s, const struct page *page, const size_t *idx, size_t n)
 			double gap = g->box.x0 - prev->box.x1;
 			double size = fmax(glyph_size(prev), glyph_size(g));
 
+			/* Ideographs get no space but across a gap no
+			 * letter-spacing makes: text from two cells. */
 			if (gap > 0.15 * size &&
-			    !(layout_is_wide(prev->cp) && layout_is_wide(g->cp)))
+			    (!(layout_is_wide(prev->cp) && layout_is_wide(g->cp)) ||
+			     gap > 1.5 * size))
 				g_string_append_c(s, ' ');
 		}
 		append_glyph(s, g->cp);

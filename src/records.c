@@ -237,6 +237,46 @@ push_item(GArray *items, const struct table *t, const struct cell *c,
 	g_array_append_val(items, it);
 }
 
+/* How a word that is not a label as a whole may still hold one: a label
+ * fused with the value after it ("项目名称基本公共…"), or a label printed
+ * on two lines around its value ("其中：财政" "1865.30" "资金").  Returns
+ * the label's field and sets *label / *value (g_malloc'd), or NULL. */
+static const char *
+fused_label(const struct budtab_patterns *p, const char *word, char **label,
+	char **value)
+{
+	glong n = g_utf8_strlen(word, -1);
+
+	for (glong cut = n - 1; cut > 0; cut--) {
+		const char *at = g_utf8_offset_to_pointer(word, cut);
+		g_autofree char *head = g_strndup(word, (gsize)(at - word));
+		const char *field = patterns_classify(p, "label.", head, NULL);
+
+		if (!field)
+			continue;
+		/* the rest: a value, or a number then the label's tail */
+		for (glong end = cut + 1; end < n; end++) {
+			const char *e = g_utf8_offset_to_pointer(word, end);
+			g_autofree char *num = g_strndup(at, (gsize)(e - at));
+			g_autofree char *whole = g_strconcat(head, e, NULL);
+			const char *f2;
+
+			if (!patterns_match(p, "amount", num, NULL))
+				continue;
+			f2 = patterns_classify(p, "label.", whole, NULL);
+			if (f2) {
+				*label = g_strdup(whole);
+				*value = g_strdup(num);
+				return f2;
+			}
+		}
+		*label = g_strdup(head);
+		*value = g_strdup(at);
+		return field;
+	}
+	return NULL;
+}
+
 /* Splits a cell into labels and values: the longest run of its
  * space-separated words from each position that reads as a label is one;
  * the words between labels are values. */
@@ -258,19 +298,32 @@ split_cell(const struct budtab_patterns *p, GArray *items,
 	n = (int)g_strv_length(words);
 	for (int i = 0; i < n;) {
 		const char *field = NULL;
+		char *label = NULL, *fused = NULL;
 		int end = i;
 
 		for (int j = n; j > i && !field; j--) {
-			g_autofree char *joined = NULL;
 			char *save = words[j];
 
 			words[j] = NULL;
-			joined = g_strjoinv(" ", words + i);
+			g_free(label);
+			label = g_strjoinv(" ", words + i);
 			words[j] = save;
-			field = patterns_classify(p, "label.", joined, NULL);
+			field = patterns_classify(p, "label.", label, NULL);
 			end = j;
 		}
+		if (!field && i == 0) {
+			g_clear_pointer(&label, g_free);
+			field = fused_label(p, words[i], &label, &fused);
+			end = i + 1;
+		}
+		if (i == 0 && !field) {
+			/* A cell that does not start with a label is a value,
+			 * whatever words it holds ("1. 目标 1"). */
+			g_clear_pointer(&label, g_free);
+			break;
+		}
 		if (!field) {
+			g_free(label);
 			if (value->len)
 				g_string_append_c(value, ' ');
 			g_string_append(value, words[i]);
@@ -282,16 +335,11 @@ split_cell(const struct budtab_patterns *p, GArray *items,
 			g_ptr_array_add(fields, NULL);
 			value = g_string_new(NULL);
 		}
-		{
-			char *save = words[end];
-			g_autofree char *joined = NULL;
-
-			words[end] = NULL;
-			joined = g_strjoinv(" ", words + i);
-			words[end] = save;
-			g_ptr_array_add(parts, g_strdup(joined));
-		}
+		g_ptr_array_add(parts, label);
 		g_ptr_array_add(fields, (gpointer)field);
+		if (fused)
+			g_string_append(value, fused);
+		g_free(fused);
 		i = end;
 	}
 	if (value->len) {
@@ -299,7 +347,9 @@ split_cell(const struct budtab_patterns *p, GArray *items,
 		g_ptr_array_add(fields, NULL);
 		value = NULL;
 	}
-	if (parts->len <= 1) {
+	if (parts->len == 0 && value->len == 0) {
+		push_item(items, t, c, c->text, c->col, c->col + c->colspan, NULL);
+	} else if (parts->len <= 1) {
 		/* One piece: the cell as printed, spacing and all. */
 		push_item(items, t, c, c->text, c->col, c->col + c->colspan,
 			parts->len ? fields->pdata[0] : NULL);
@@ -358,7 +408,8 @@ find_value(GArray *items, const struct item *label)
 /* Rows above and below a label's rows that only continue its value (the
  * label printed once beside several lines of one cell, as unruled tables
  * do): nothing in the label's column, no label, something under the
- * value.  Their text joins the value's, top to bottom. */
+ * value.  Their text joins the value's, top to bottom, with what stands
+ * right of the value on its own rows (a value cut by a column border). */
 static char *
 absorb_rows(GArray *items, const struct item *label, struct item *value)
 {
@@ -393,8 +444,8 @@ absorb_rows(GArray *items, const struct item *label, struct item *value)
 			struct item *it = &g_array_index(items, struct item, i);
 
 			if (it->table != label->table || it->row != r || !it->text ||
-			    it->field || (it != value && (it->consumed ||
-				(r >= label->row && r < label->row + label->rowspan))))
+			    it->field || (it != value && it->consumed) ||
+			    it->col < value->col - 1e-9)
 				continue;
 			if (out->len)
 				g_string_append_c(out, ' ');
@@ -402,6 +453,77 @@ absorb_rows(GArray *items, const struct item *label, struct item *value)
 			it->consumed = true;
 		}
 	return g_string_free(out, out->len == 0);
+}
+
+/* The first item of the row just below (else above) a label's rows
+ * when that row has nothing in the label's columns and no label: the
+ * value of a label printed beside the row line of an unruled table. */
+static struct item *
+value_beside(GArray *items, const struct item *label)
+{
+	int rows[2] = { label->row + label->rowspan, label->row - 1 };
+
+	for (int k = 0; k < 2; k++) {
+		struct item *best = NULL;
+		bool ok = true;
+
+		for (guint i = 0; i < items->len && ok; i++) {
+			struct item *it = &g_array_index(items, struct item, i);
+
+			if (it->table != label->table || it->row != rows[k] || !it->text)
+				continue;
+			if (it->field || it->consumed || it->col < label->col_end - 1e-9)
+				ok = false;
+			else if (!best || it->col < best->col)
+				best = it;
+		}
+		if (ok && best)
+			return best;
+	}
+	return NULL;
+}
+
+/* The month a period label names, or 0 when it is none. */
+static int
+period_month(const struct budtab_patterns *p, const char *text)
+{
+	struct pmatch *m = NULL;
+	int month = 0;
+
+	if (patterns_match(p, "period", text, &m)) {
+		g_autofree char *v = pmatch_group(m, "month");
+
+		month = v ? atoi(v) : 0;
+	} else {
+		const char *k = patterns_classify(p, "month.", text, NULL);
+
+		month = k ? atoi(k) : 0;
+	}
+	pmatch_destroy(m);
+	return month;
+}
+
+/* Period labels of one item: the item, or each of its words when every
+ * word is one (periods a clustering could not part). */
+static char **
+period_words(const struct budtab_patterns *p, const char *text)
+{
+	char **words;
+
+	if (!text)
+		return NULL;
+	if (period_month(p, text) > 0)
+		return g_strdupv((char *[]){ (char *)text, NULL });
+	words = g_strsplit(text, " ", -1);
+	if (g_strv_length(words) < 2)
+		goto none;
+	for (char **w = words; *w; w++)
+		if (period_month(p, *w) == 0)
+			goto none;
+	return words;
+none:
+	g_strfreev(words);
+	return NULL;
 }
 
 static void
@@ -414,27 +536,16 @@ read_schedule(const struct budtab_patterns *p, GArray *items,
 	for (guint i = 0; i < items->len; i++) {
 		struct item *v = &g_array_index(items, struct item, i);
 		struct item *below = NULL;
-		struct pmatch *m = NULL;
-		struct period per = { 0 };
+		g_auto(GStrv) labels = NULL, values = NULL;
 		double best_ov = 0;
 
 		if (v->table != label->table || v->consumed || !v->text || v->field ||
 		    v->col < label->col_end - 1e-9 || v->row < label->row - 1 ||
 		    v->row > last_row)
 			continue;
-		if (patterns_match(p, "period", v->text, &m)) {
-			g_autofree char *month = pmatch_group(m, "month");
-
-			per.month = month ? atoi(month) : 0;
-		} else {
-			const char *month = patterns_classify(p, "month.", v->text, NULL);
-
-			if (!month)
-				continue;
-			per.month = atoi(month);
-		}
-		pmatch_destroy(m);
-		per.label = g_strdup(v->text);
+		labels = period_words(p, v->text);
+		if (!labels)
+			continue;
 		v->consumed = true;
 		for (guint k = 0; k < items->len; k++) {
 			struct item *w = &g_array_index(items, struct item, k);
@@ -447,18 +558,31 @@ read_schedule(const struct budtab_patterns *p, GArray *items,
 			}
 		}
 		if (below) {
+			below->consumed = true;
+			values = below->text ? g_strsplit(below->text, " ", -1) : NULL;
+			/* One value for one label: the cell as a whole. */
+			if (values && g_strv_length(labels) == 1) {
+				g_strfreev(values);
+				values = g_strdupv((char *[]){ below->text, NULL });
+			}
+		}
+		for (guint k = 0; labels[k]; k++) {
+			struct period per = { g_strdup(labels[k]), period_month(p, labels[k]),
+				false, 0, { 0 } };
 			struct pmatch *pm = NULL;
 
-			per.src = cell_src(below->table, below->cell);
-			if (below->text && patterns_match(p, "percent", below->text, &pm)) {
-				g_autofree char *val = pmatch_group(pm, "value");
+			if (below) {
+				per.src = cell_src(below->table, below->cell);
+				if (values && k < g_strv_length(values) &&
+				    patterns_match(p, "percent", values[k], &pm)) {
+					g_autofree char *val = pmatch_group(pm, "value");
 
-				per.has_percent = parse_number(val, &per.percent);
+					per.has_percent = parse_number(val, &per.percent);
+				}
+				pmatch_destroy(pm);
 			}
-			pmatch_destroy(pm);
-			below->consumed = true;
+			g_array_append_val(periods, per);
 		}
-		g_array_append_val(periods, per);
 	}
 	proj->n_schedule = periods->len;
 	proj->schedule = (struct period *)g_array_free(periods, FALSE);
@@ -514,15 +638,21 @@ read_block(const struct budtab_patterns *p, struct chain *ch, guint end,
 			split_cell(p, items, row->table, c);
 		}
 	}
-	/* Labels of one row first: a label spanning rows (预算规模及资金用途)
-	 * takes what the one-row labels beside it left. */
-	for (int pass = 0; pass < 2; pass++)
+	/* Labels of one row first, and the labels of free text (资金用途,
+	 * 绩效目标) after all others: they take what the labels of short
+	 * values beside them left. */
+	for (int pass = 0; pass < 4; pass++)
 		for (guint i = 0; i < items->len; i++) {
 			struct item *l = &g_array_index(items, struct item, i);
 			struct item *v;
 			struct amount *a = NULL;
+			bool free_text;
 
-			if (!l->field || (pass == 0) != (l->rowspan == 1))
+			if (!l->field)
+				continue;
+			free_text = strcmp(l->field, "purpose") == 0 ||
+				    strcmp(l->field, "goals") == 0;
+			if (pass != (free_text ? 2 : 0) + (l->rowspan == 1 ? 0 : 1))
 				continue;
 			if (strcmp(l->field, "schedule") == 0) {
 				if (!proj->schedule)
@@ -532,6 +662,9 @@ read_block(const struct budtab_patterns *p, struct chain *ch, guint end,
 			if (strcmp(l->field, "group") == 0)
 				continue;
 			v = find_value(items, l);
+			if (!v && (strcmp(l->field, "purpose") == 0 ||
+				   strcmp(l->field, "goals") == 0))
+				v = value_beside(items, l);
 			if (!v)
 				continue;
 			v->consumed = true;
