@@ -143,6 +143,8 @@ parse_amount(const struct budtab_patterns *p, const struct table *t,
 	struct pmatch *m = NULL;
 	g_autofree char *v = NULL;
 
+	if (out->present)
+		return; /* the first statement of an amount stands */
 	memset(out, 0, sizeof *out);
 	if (!text)
 		return;
@@ -316,9 +318,10 @@ split_cell(const struct budtab_patterns *p, GArray *items,
 			field = fused_label(p, words[i], &label, &fused);
 			end = i + 1;
 		}
-		if (i == 0 && !field) {
-			/* A cell that does not start with a label is a value,
-			 * whatever words it holds ("1. 目标 1"). */
+		if (i == 0 && !field && !patterns_match(p, "amount.plain", words[0], NULL)) {
+			/* A cell that starts with neither a label nor an
+			 * amount is a value, whatever words it holds
+			 * ("1. 目标 1"). */
 			g_clear_pointer(&label, g_free);
 			break;
 		}
@@ -414,7 +417,9 @@ static char *
 absorb_rows(GArray *items, const struct item *label, struct item *value)
 {
 	GString *out = g_string_new(NULL);
-	int top = label->row, bottom = label->row + label->rowspan - 1;
+	int top = MIN(label->row, value->row);
+	int bottom = MAX(label->row + label->rowspan, value->row + value->rowspan) - 1;
+	int last_row = -1;
 
 	for (int dir = -1; dir <= 1; dir += 2)
 		for (int r = dir < 0 ? top - 1 : bottom + 1;; r += dir) {
@@ -447,9 +452,12 @@ absorb_rows(GArray *items, const struct item *label, struct item *value)
 			    it->field || (it != value && it->consumed) ||
 			    it->col < value->col - 1e-9)
 				continue;
+			/* rows part with a line break, cells of a row with a
+			 * space: numbered goals start on rows of their own */
 			if (out->len)
-				g_string_append_c(out, ' ');
+				g_string_append_c(out, r == last_row ? ' ' : '\n');
 			g_string_append(out, it->text);
+			last_row = r;
 			it->consumed = true;
 		}
 	return g_string_free(out, out->len == 0);
@@ -588,27 +596,59 @@ read_schedule(const struct budtab_patterns *p, GArray *items,
 	proj->schedule = (struct period *)g_array_free(periods, FALSE);
 }
 
+/* Goals, one a numbered item: a row (line break) that starts with a
+ * number starts an item, the numbering dropped; numbered items inside a
+ * row are split by the goal.item patterns. */
 static char **
 split_goals(const struct budtab_patterns *p, const char *text)
 {
-	char **items;
+	GPtrArray *out = g_ptr_array_new();
+	g_auto(GStrv) rows = NULL;
+	GString *item = NULL;
 
 	if (!text)
 		return NULL;
-	items = patterns_split(p, "goal.item", text);
-	/* Drop the separators left at an item's end by the numbering (the
-	 * key form has folded full-width ones to ASCII). */
-	for (char **q = items; *q; q++) {
-		size_t n = strlen(*q);
+	rows = g_strsplit(text, "\n", -1);
+	for (char **r = rows; ; r++) {
+		struct pmatch *m = NULL;
+		bool starts = *r && patterns_match(p, "goal.start", *r, &m);
 
-		while (n > 0 && ((*q)[n - 1] == ';' || (*q)[n - 1] == ','))
-			(*q)[--n] = '\0';
+		if (!*r || (starts && item)) {
+			g_auto(GStrv) parts = patterns_split(p, "goal.item", item->str);
+
+			for (char **q = parts; *q; q++) {
+				size_t n = strlen(*q);
+
+				/* separators left at an item's end by the
+				 * numbering (the key form folds full-width
+				 * ones to ASCII) */
+				while (n > 0 && ((*q)[n - 1] == ';' || (*q)[n - 1] == ','))
+					(*q)[--n] = '\0';
+				if (n > 0)
+					g_ptr_array_add(out, g_strdup(*q));
+			}
+			g_string_free(item, TRUE);
+			item = NULL;
+		}
+		if (!*r) {
+			pmatch_destroy(m);
+			break;
+		}
+		if (!item) {
+			g_autofree char *rest = starts ? pmatch_group(m, "rest") : NULL;
+
+			item = g_string_new(starts ? (rest ? rest : "") : *r);
+		} else {
+			g_string_append(item, *r);
+		}
+		pmatch_destroy(m);
 	}
-	if (!items[0]) {
-		g_strfreev(items);
+	if (out->len == 0) {
+		g_ptr_array_free(out, TRUE);
 		return NULL;
 	}
-	return items;
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
 }
 
 static void
@@ -662,8 +702,9 @@ read_block(const struct budtab_patterns *p, struct chain *ch, guint end,
 			if (strcmp(l->field, "group") == 0)
 				continue;
 			v = find_value(items, l);
-			if (!v && (strcmp(l->field, "purpose") == 0 ||
-				   strcmp(l->field, "goals") == 0))
+			/* Free text printed on the row beside the label's
+			 * (unruled tables leave empty slots between). */
+			if (free_text && (!v || !v->text) && value_beside(items, l))
 				v = value_beside(items, l);
 			if (!v)
 				continue;
@@ -1053,6 +1094,11 @@ records_build(const struct table_list *tables, const struct text_line *lines,
 		} else if (!cur || ch->header < 0 || cur->indicators) {
 			cur = NULL;
 			continue;
+		} else {
+			/* The rest of the current project's table, drawn
+			 * apart from its first rows: what it states before
+			 * the indicators fills what is still missing. */
+			read_block(patterns, ch, (guint)ch->header, cur, warnings);
 		}
 		for (guint k = 0; k < ch->tables->len; k++)
 			add_page(cur, g_array_index(ch->tables, const struct table *, k)->page);
