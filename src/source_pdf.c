@@ -1,24 +1,33 @@
 /* PDF -> pages of glyphs and rules, through poppler-glib and cairo.
  *
- * Glyphs come from poppler's text layer (one box per character of
- * poppler_page_get_text).  Rules come from drawing the page: poppler-glib
- * has no path API, so the page is rendered onto a cairo observer surface
- * and every stroke and fill is read back, at the moment it is drawn, from
- * the cairo context poppler draws with (its current path, matrix, line
- * width and source).  Both are in the page's displayed space: poppler
- * applies /Rotate and the crop box to the text layer and to rendering
- * alike, and the observer's device space is that space.
+ * Glyphs come from poppler's text layer: one box per character of
+ * poppler_page_get_text, in poppler's reading order (its own grouping of
+ * lines and blocks, not the order of the content stream).
  *
- * Why not a cairo script surface: it writes every font the page uses into
- * the script, the whole font file deflated once per font size.  A page in
- * the non-embedded STSong-Light (poppler substitutes a 20 MB CJK
- * collection) took 40 s that way; the observer takes 0.2 s for the font
- * load once per document and then milliseconds per page.
+ * Rules come from drawing the page: poppler-glib has no path API, so the
+ * page is rendered onto a cairo observer surface and every stroke and
+ * fill is read back, at the moment it is drawn, from the cairo context
+ * poppler draws with (its current path, matrix, line width and source).
+ * Poppler applies /Rotate and the crop box to the text layer and to
+ * rendering alike, and the observer's device space is the page as
+ * displayed, so glyphs and rules share one space.  A cairo script surface
+ * would do the same job but writes every font the page uses into the
+ * script, the whole font file deflated once per font size: a page in the
+ * non-embedded STSong-Light (poppler substitutes a 20 MB CJK collection)
+ * took 40 s that way, against milliseconds here.
+ *
+ * What the observer cannot see: drawing inside a transparency group
+ * (cairo gives a pushed group a surface of its own, without callbacks),
+ * and strokes painted with a pattern (poppler clips and fills those).
+ * A page without text is not drawn at all: there is nothing to tabulate,
+ * and decoding its images (a scan) is what drawing would cost most.
+ * cairo 1.16 never frees an observer's callback list: 64 bytes a page.
  *
  * Poppler reports syntax errors through GLib's log at INFO level in the
  * "Poppler" domain, which GLib does not print by default; the few
- * messages its cairo renderer prints to stderr itself (e.g. for a broken
- * embedded font) cannot be silenced without process-wide side effects. */
+ * messages its cairo renderer prints to stderr itself (e.g. "some font
+ * thing failed" for a broken embedded font) cannot be silenced without
+ * process-wide side effects. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -211,14 +220,16 @@ source_pdf_n_pages(const struct source_pdf *src)
 
 /* ---- glyphs ---- */
 
+/* White space, control characters and invisible format characters
+ * (zero-width space, byte order mark; not the soft hyphen, which shows
+ * at a line end) leave no ink. */
 static bool
 is_blank(gunichar cp)
 {
 	GUnicodeType t = g_unichar_type(cp);
 
 	return g_unichar_isspace(cp) || t == G_UNICODE_CONTROL ||
-	       t == G_UNICODE_FORMAT || t == G_UNICODE_UNASSIGNED ||
-	       t == G_UNICODE_SURROGATE;
+	       (t == G_UNICODE_FORMAT && g_unichar_iszerowidth(cp));
 }
 
 /* Fake bold draws a character twice a fraction of a point apart.  When
@@ -368,14 +379,25 @@ outline_box(const struct glyph *g, struct box *b)
 	return true;
 }
 
+/* The bucket of coordinate v along a side of n buckets. */
+static int
+bucket(const struct glyph_index *ix, double v, int n)
+{
+	double q = floor(v / ix->cell);
+
+	if (!(q >= 0))
+		return 0;
+	return q >= n - 1 ? n - 1 : (int)q;
+}
+
 static void
 index_range(const struct glyph_index *ix, const struct box *b, int *i0,
 	int *i1, int *j0, int *j1)
 {
-	*i0 = CLAMP((int)floor(b->x0 / ix->cell), 0, ix->nx - 1);
-	*i1 = CLAMP((int)floor(b->x1 / ix->cell), 0, ix->nx - 1);
-	*j0 = CLAMP((int)floor(b->y0 / ix->cell), 0, ix->ny - 1);
-	*j1 = CLAMP((int)floor(b->y1 / ix->cell), 0, ix->ny - 1);
+	*i0 = bucket(ix, b->x0, ix->nx);
+	*i1 = bucket(ix, b->x1, ix->nx);
+	*j0 = bucket(ix, b->y0, ix->ny);
+	*j1 = bucket(ix, b->y1, ix->ny);
 }
 
 static void
@@ -445,8 +467,7 @@ inside_a_glyph(const struct page *text, const struct glyph_index *ix,
 	if (text->n_glyphs == 0 ||
 	    fmax(r->x1 - r->x0, r->y1 - r->y0) > ix->longest)
 		return false;
-	k = (size_t)CLAMP((int)floor(my / ix->cell), 0, ix->ny - 1) * ix->nx +
-	    (size_t)CLAMP((int)floor(mx / ix->cell), 0, ix->nx - 1);
+	k = (size_t)bucket(ix, my, ix->ny) * ix->nx + bucket(ix, mx, ix->nx);
 	end = MIN(ix->start[k + 1], ix->start[k] + INDEX_SCAN);
 	for (size_t i = ix->start[k]; i < end; i++) {
 		if (!outline_box(&text->glyphs[ix->items[i]], &b))
@@ -809,8 +830,7 @@ source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	}
 	out->width = w;
 	out->height = h;
-	/* The text layer first: a page without one (a scan) has nothing to
-	 * tabulate, and drawing it would cost most in decoding its images. */
+	/* The text layer first: a page without one (a scan) is not drawn. */
 	ok = read_glyphs(ppage, max_glyphs, out, err);
 	if (ok && out->n_glyphs > 0)
 		ok = read_rules(ppage, out, err);
