@@ -257,6 +257,80 @@ fake_bold_original(struct glyph *kept, size_t n, uint32_t cp,
 	return NULL;
 }
 
+static int
+cmp_float(const void *a, const void *b)
+{
+	float p = *(const float *)a, q = *(const float *)b;
+
+	return (p > q) - (p < q);
+}
+
+/* Whether glyph b stands one diagonal step (across and down alike) from
+ * a, and the step it makes. */
+static bool
+diagonal_step(const struct glyph *a, const struct glyph *b, double *dx,
+	double *dy)
+{
+	double s = fmax(a->box.y1 - a->box.y0, 1);
+
+	*dx = (b->box.x0 + b->box.x1 - a->box.x0 - a->box.x1) / 2;
+	*dy = (b->box.y0 + b->box.y1 - a->box.y0 - a->box.y1) / 2;
+	return fabs(b->size - a->size) <= 0.05 * fmax(a->size, 1) &&
+	       fabs(*dx) > 0.25 * s && fabs(*dy) > 0.25 * s &&
+	       hypot(*dx, *dy) < 2 * s;
+}
+
+/* Drops text set along a diagonal: a watermark such as 内部资料 laid
+ * across a table.  Poppler gives only upright boxes, so the angle shows
+ * as a staircase: three glyphs of one size, each a like step across and
+ * down from the one before.  Watermarks are set large, so only glyphs
+ * well above the page's usual size are looked at.  Returns the new
+ * count. */
+static size_t
+drop_diagonal(struct glyph *g, size_t n)
+{
+	float *sizes;
+	size_t *big, n_big = 0, out = 0;
+	bool *drop;
+	float usual;
+
+	if (n < 3)
+		return n;
+	sizes = g_new(float, n);
+	for (size_t i = 0; i < n; i++)
+		sizes[i] = g[i].size;
+	qsort(sizes, n, sizeof *sizes, cmp_float);
+	usual = sizes[n / 2];
+	g_free(sizes);
+	big = g_new(size_t, n);
+	for (size_t i = 0; i < n; i++)
+		if (g[i].size >= 1.5f * usual)
+			big[n_big++] = i;
+	drop = g_new0(bool, n);
+	/* quadratic in the large glyphs, which are few; bounded anyway */
+	for (size_t a = 0; a < n_big && n_big <= 2000; a++)
+		for (size_t b = 0; b < n_big; b++) {
+			double dx1, dy1, dx2, dy2;
+
+			if (a == b || !diagonal_step(&g[big[a]], &g[big[b]], &dx1, &dy1))
+				continue;
+			for (size_t c = 0; c < n_big; c++) {
+				if (c == a || c == b ||
+				    !diagonal_step(&g[big[b]], &g[big[c]], &dx2, &dy2) ||
+				    fabs(dx2 - dx1) > 0.3 * fabs(dx1) ||
+				    fabs(dy2 - dy1) > 0.3 * fabs(dy1))
+					continue;
+				drop[big[a]] = drop[big[b]] = drop[big[c]] = true;
+			}
+		}
+	for (size_t i = 0; i < n; i++)
+		if (!drop[i])
+			g[out++] = g[i];
+	g_free(drop);
+	g_free(big);
+	return out;
+}
+
 static bool
 read_glyphs(PopplerPage *ppage, int max_glyphs, struct page *out,
 	struct budtab_error *err)
@@ -330,6 +404,8 @@ read_glyphs(PopplerPage *ppage, int max_glyphs, struct page *out,
 		};
 	}
 	poppler_page_free_text_attributes(attrs);
+	if (ok)
+		n = drop_diagonal(glyphs, n);
 	if (!ok || n == 0) {
 		g_free(glyphs);
 		return ok;
