@@ -71,8 +71,10 @@ BUDTAB_API struct budtab_patterns *budtab_patterns_load(const char *dir,
 BUDTAB_API void budtab_patterns_destroy(struct budtab_patterns *patterns);
 
 /* The directory budtab_patterns_load uses when none is named:
- * $BUDTAB_PATTERNS, else the installed data directory, else ./patterns.
- * Returns a static string. */
+ * $BUDTAB_PATTERNS, else the installed data directory, else a patterns/
+ * directory beside the executable or up to two levels above it (a build
+ * tree inside the source tree), else ./patterns.  Returns a static
+ * string. */
 BUDTAB_API const char *budtab_patterns_default_dir(void);
 
 /* Reads a document and finds its tables.  Returns NULL and fills err when

@@ -7,6 +7,7 @@
 
 #include "doc.h"
 #include "layout.h"
+#include "repair.h"
 #include "source_pdf.h"
 
 #define DEFAULT_MAX_PAGES 5000
@@ -327,6 +328,7 @@ budtab_doc_open(const char *path, const struct budtab_options *options,
 	struct budtab_limits lim;
 	struct budtab_doc *doc;
 	enum budtab_input input = options ? options->input : BUDTAB_INPUT_AUTO;
+	g_autofree char *lower = g_ascii_strdown(path, -1);
 	char head[1024];
 	size_t n;
 	FILE *f;
@@ -355,6 +357,14 @@ budtab_doc_open(const char *path, const struct budtab_options *options,
 	}
 	if (input == BUDTAB_INPUT_AUTO)
 		input = looks_like_pdf(head, n) ? BUDTAB_INPUT_PDF : BUDTAB_INPUT_TEXT;
+	/* A file named .pdf that is not one is a broken download, not a
+	 * text dump; --input text says otherwise. */
+	if (input == BUDTAB_INPUT_TEXT && !(options && options->input == BUDTAB_INPUT_TEXT) &&
+	    g_str_has_suffix(lower, ".pdf")) {
+		error_set(err, BUDTAB_ERR_FORMAT, "not a PDF file (no %%PDF- header)");
+		budtab_doc_destroy(doc);
+		return NULL;
+	}
 	doc->input = input;
 	if (input == BUDTAB_INPUT_PDF) {
 		ok = read_pdf(doc, options, &lim, err);
@@ -388,8 +398,17 @@ budtab_doc_extract(struct budtab_doc *doc, const struct budtab_patterns *pattern
 		return false;
 	}
 	records_finish(&doc->records);
+	/* A text dump's tables and records are mended with what the patterns
+	 * know; a PDF's geometry needs no such help. */
+	if (doc->input == BUDTAB_INPUT_TEXT)
+		repair_tables(&doc->tables, (const struct text_line *)doc->lines->data,
+			doc->lines->len, patterns, doc->warnings);
 	records_build(&doc->tables, (const struct text_line *)doc->lines->data,
 		doc->lines->len, patterns, &doc->records, doc->warnings);
+	if (doc->input == BUDTAB_INPUT_TEXT)
+		repair_records(&doc->records, &doc->tables,
+			(const struct text_line *)doc->lines->data, doc->lines->len,
+			patterns, doc->warnings);
 	doc->extracted = true;
 	return true;
 }

@@ -238,13 +238,29 @@ budtab_patterns_load(const char *dir, struct budtab_error *err)
 const char *
 budtab_patterns_default_dir(void)
 {
+	static char *found;
 	const char *env = g_getenv("BUDTAB_PATTERNS");
+	g_autofree char *exe = NULL, *dir = NULL;
 
 	if (env && *env)
 		return env;
+	if (found)
+		return found;
 	if (g_file_test(BUDTAB_DATADIR, G_FILE_TEST_IS_DIR))
 		return BUDTAB_DATADIR;
-	return "patterns";
+	/* Run from a build tree: the source tree's patterns/ beside it. */
+	exe = g_file_read_link("/proc/self/exe", NULL);
+	dir = exe ? g_path_get_dirname(exe) : NULL;
+	for (int up = 1; dir && up <= 3 && !found; up++) {
+		g_autofree char *cand = g_build_filename(dir, "patterns", NULL);
+		char *parent = g_path_get_dirname(dir);
+
+		if (g_file_test(cand, G_FILE_TEST_IS_DIR))
+			found = g_steal_pointer(&cand);
+		g_free(dir);
+		dir = parent;
+	}
+	return found ? found : "patterns";
 }
 
 static bool

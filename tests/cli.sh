@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The command line on good and bad input: exit codes, one-line messages
+# naming the file, nothing half-written, other inputs carried on.  Prints
+# TAP.  usage: tests/cli.sh BUDTAB
+set -u
+budtab=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export BUDTAB_PATTERNS="$root/patterns"
+n=0
+fails=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+
+# run NAME WANT_RC PATTERN ARGS...: exit code WANT_RC, and every stderr
+# line matches PATTERN (a one-line message per problem).
+run() {
+	local name=$1 want=$2 pattern=$3
+	shift 3
+	"$budtab" "$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		not_ok "$name" "exit $rc, want $want" "$(head -3 "$tmp/err")"
+	elif [ -s "$tmp/err" ] && grep -vqE "$pattern" "$tmp/err"; then
+		not_ok "$name" "unexpected message: $(grep -vE "$pattern" "$tmp/err" | head -1)"
+	else
+		ok "$name"
+	fi
+}
+
+seed="$root/corpus/huailai-2024-zrzy.pdf"
+: >"$tmp/empty.pdf"
+echo "hello, not a pdf" >"$tmp/text.pdf"
+mkdir "$tmp/dir.pdf"
+
+run "help exits 0" 0 '^$' --help
+run "version exits 0" 0 '^$' --version
+run "no command is a usage error" 2 '^budtab: |^Try' 
+run "unknown option is a usage error" 2 '.' extract --no-such-option "$seed"
+run "bad --pages is a usage error" 2 '^budtab: |^Try' extract --pages 7-3 "$seed"
+run "missing pattern directory is a usage error" 2 '^budtab: pattern directory' extract --patterns "$tmp/nowhere" "$seed"
+run "seed document extracts" 0 '^$' extract "$seed"
+if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d['projects']) == 7 else 1)" "$tmp/out"; then
+	ok "seed document has 7 projects"
+else
+	not_ok "seed document has 7 projects"
+fi
+run "zero-byte file" 1 "^budtab: $tmp/empty.pdf: empty file$" extract "$tmp/empty.pdf"
+run "text file named .pdf" 1 "^budtab: $tmp/text.pdf: not a PDF file" extract "$tmp/text.pdf"
+run "directory" 1 "^budtab: $tmp/dir.pdf: is a directory$" extract "$tmp/dir.pdf"
+run "missing file" 1 "^budtab: $tmp/missing.pdf: " extract "$tmp/missing.pdf"
+run "encrypted without password" 1 "^budtab: .*encrypted.pdf: encrypted: a password is needed$" \
+	extract "$root/tests/data/source_pdf/encrypted.pdf"
+run "encrypted with a wrong password" 1 "^budtab: .*encrypted.pdf: encrypted: wrong password$" \
+	extract --password nope "$root/tests/data/source_pdf/encrypted.pdf"
+run "encrypted with its password" 0 '^$' \
+	extract --password secret "$root/tests/data/source_pdf/encrypted.pdf"
+run "scanned page is a warning" 0 "^budtab: .*scanned.pdf: warning: page 1: no-text-layer: " \
+	extract "$root/tests/data/cli/scanned.pdf"
+run "page limit" 1 "^budtab: $seed: 12 pages is over the limit of 5 \\(--max-pages\\)$" \
+	extract --max-pages 5 "$seed"
+
+# Truncated at ten offsets: an error or a document, never a crash.
+size=$(stat -c %s "$seed")
+crashed=0
+for k in 1 2 3 4 5 6 7 8 9 10; do
+	head -c $((size * k / 11)) "$seed" >"$tmp/cut$k.pdf"
+	"$budtab" extract "$tmp/cut$k.pdf" >/dev/null 2>"$tmp/err"
+	rc=$?
+	errors=$(grep -vc ': warning: ' "$tmp/err")
+	if [ "$rc" -gt 1 ] || [ "$errors" -gt 1 ]; then
+		crashed=$((crashed + 1))
+		echo "# cut$k: exit $rc: $(head -2 "$tmp/err")"
+	fi
+done
+[ "$crashed" -eq 0 ] && ok "truncated PDFs: one line and exit 0 or 1" || not_ok "truncated PDFs: $crashed bad outcomes"
+
+# Several inputs into a directory: the bad ones are named, the good ones
+# are written whole, nothing else is left behind.
+mkdir "$tmp/out.d"
+run "bad inputs do not stop the others" 1 '^budtab: ' \
+	extract "$tmp/empty.pdf" "$seed" "$tmp/text.pdf" "$root/corpus/rl-fullwidth-wqy.pdf" -o "$tmp/out.d/"
+if [ "$(ls "$tmp/out.d" | sort | tr '\n' ' ')" = "huailai-2024-zrzy.json rl-fullwidth-wqy.json " ] &&
+   python3 -c "import json,sys; [json.load(open(f)) for f in sys.argv[1:]]" "$tmp"/out.d/*.json; then
+	ok "only complete outputs, for the good inputs"
+else
+	not_ok "only complete outputs, for the good inputs" "$(ls "$tmp/out.d")"
+fi
+
+# An output that cannot be written: an error, and no temporary left.
+mkdir "$tmp/ro"
+chmod 500 "$tmp/ro"
+if [ "$(id -u)" -ne 0 ]; then
+	run "unwritable output directory" 1 "^budtab: " extract "$seed" -o "$tmp/ro/x.json"
+	[ -z "$(ls -A "$tmp/ro")" ] && ok "nothing left in it" || not_ok "nothing left in it"
+else
+	run "output into a missing directory" 1 "^budtab: " extract "$seed" -o "$tmp/nodir/sub/x.json"
+fi
+
+run "grids as CSV" 0 '^$' grids --format csv --pages 6 "$seed"
+if grep -q "^table,0,page,6" "$tmp/out"; then ok "CSV names the table's page"; else not_ok "CSV names the table's page"; fi
+run "text dump input" 0 '^budtab: .*warning' extract --input text "$root/tests/data/cli/dump.txt"
+
+echo "1..$n"
+exit $((fails > 0))
