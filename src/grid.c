@@ -242,6 +242,8 @@ grid_cells(struct table *t, const struct span1 *h, size_t nh,
 	return owner;
 }
 
+/* A grid with text in at least two cells and in a fair share of them:
+ * mostly empty grids are charts (panels, gridlines), not tables. */
 static bool
 table_has_text(const struct table *t)
 {
@@ -250,7 +252,7 @@ table_has_text(const struct table *t)
 	for (size_t k = 0; k < t->n_cells; k++)
 		if (t->cells[k].text)
 			filled++;
-	return filled >= 2;
+	return filled >= 2 && 10 * filled >= 3 * t->n_cells;
 }
 
 /* Ruled tables: connected groups of crossing horizontal and vertical
