@@ -1,158 +1,1534 @@
-/* Text dumps -> the same pages of glyphs a PDF gives, so that the later
- * stages never know the source.  Each character is laid on a fixed grid:
- * a narrow character one column, a wide one two.  Two layouts of dumps
- * are told apart by their content:
+/* Text dumps -> the same pages a PDF gives: glyphs, and the ruling lines
+ * of the tables the dump's layout states, so that the later stages never
+ * know the source.
  *
- * - tab-separated (a portal's table pasted, a converter's dump): field i
- *   of every line starts at slot i, slots as wide as the widest field, so
- *   each field is a cell of its own column;
- * - space-aligned (pdftotext -layout): characters keep their columns, and
- *   a run of two or more spaces leaves a gap wide enough to part cells.
+ * A dump keeps no geometry but its characters' places, so this stage
+ * reads the tables from the layout and draws each as a printed table
+ * would be drawn: a horizontal rule between rows, a vertical rule between
+ * columns, left out where a cell runs over it.  Two layouts are told
+ * apart by their content:
  *
- * A form feed starts a new page. */
+ * - tab-separated (a portal's table pasted, a converter's dump): a run of
+ *   lines holding tabs is a table, each line a row, field i of a line the
+ *   cell of column i;
+ * - space-aligned (pdftotext -layout): a run of lines split by runs of two
+ *   or more spaces is a table.  Its columns are the character places that
+ *   stay blank in nearly every line and part two pieces of text in some
+ *   (a single space parts two cells where it falls on such a place).  Its
+ *   rows are found in each block of lines between blank lines from the
+ *   way a row is printed: cells vertically centred, so the lines of a
+ *   wrapped cell stand symmetrically around the row's middle, and a row
+ *   holds most of the columns the table's rows usually hold.
+ *
+ * Characters count one column each, or two for wide ones, whichever makes
+ * the pieces of the dump line up better (pdftotext counts characters, a
+ * terminal counts cells).  Text outside the tables is laid as plain lines
+ * with their gaps closed.  A form feed starts a new page. */
 #include <glib.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
 
 #define SIZE 10.0        /* font size of the synthetic glyphs */
-#define COL 4.4          /* a column: a single space stays inside a cell */
+#define COL 4.4          /* one column: a single space stays inside a cell */
 #define LINE 14.0        /* line pitch */
-#define CELL_GAP 4       /* extra columns a cell separator leaves */
+#define CELL_GAP 4       /* columns a tab-separated field keeps free */
+#define TAB_STOP 8
+/* Past these a line is body text, a region no table: bounds on the work
+ * input sizes drive. */
+#define MAX_WIDTH 2000   /* columns of a table line */
+#define MAX_COLS 64      /* columns of a table (a bit each) */
+#define MAX_ROW_LINES 12 /* lines of one table row */
+/* A column gap may hold text in this share of a table's lines (text that
+ * runs over it: a spanning cell). */
+#define INK_ALLOW 0.17
+/* How far from a column gap a single space may stand and still part the
+ * two cells it separates. */
+#define SPACE_SLACK 4
+/* Blank lines that end a table. */
+#define TABLE_END_BLANKS 3
 
-static bool
-flush_page(struct budtab_doc *doc, GArray *glyphs, double width, int lines,
-	int number, const struct budtab_limits *lim, GArray *heights,
-	struct budtab_error *err)
+struct piece {
+	const char *p, *end; /* the text, without the spaces around it */
+	int x0, x1;          /* dump columns [x0, x1) */
+	int field;           /* tab-separated: the field's index; space-aligned:
+	                      * the column cluster's rank, or -1 */
+	bool whole;          /* letter-spaced: never cut at its spaces */
+	double anchor;       /* the middle of its column cluster */
+};
+
+struct tline {
+	const char *p, *end; /* the line, without its break */
+	bool blank, tabbed;
+	int width;           /* in dump columns */
+	GArray *pieces;      /* struct piece */
+};
+
+/* A piece of text as one cell of a table holds it. */
+struct frag {
+	const char *p, *end;
+	int line;            /* index of its line on the page */
+	int x0, x1;          /* dump columns */
+	int c0, c1;          /* the table columns it covers, inclusive */
+	double anchor;       /* where its column is (a cluster's middle), or NAN */
+};
+
+struct region {
+	int first, last;     /* lines [first, last) */
+	int up;              /* lines [up, first) may begin the first row */
+};
+
+struct table_plan {
+	int ncols;
+	double *col_x;       /* ncols + 1 boundaries, in points */
+	GArray *frags;       /* struct frag */
+	GArray *rows;        /* int: first line of each row, then the end */
+};
+
+static int
+popcount64(uint64_t v)
 {
-	struct page page = { 0 };
-	double h = (lines + 1) * LINE;
-	bool ok;
+	int n = 0;
 
-	page.number = number;
-	page.width = width + COL;
-	page.height = h;
-	page.n_glyphs = glyphs->len;
-	page.glyphs = (struct glyph *)glyphs->data;
-	g_array_append_val(heights, h);
-	ok = doc_add_page(doc, &page, lim, err);
-	g_array_set_size(glyphs, 0);
-	return ok;
+	for (; v; v &= v - 1)
+		n++;
+	return n;
 }
 
 static int
-text_width(const char *p, const char *end)
+char_width(gunichar c, bool wide)
+{
+	return wide && g_unichar_iswide(c) ? 2 : 1;
+}
+
+static bool
+is_space(gunichar c)
+{
+	return c == ' ' || c == 0x3000 || c == 0xA0 || (g_unichar_isspace(c) &&
+		c != '\t' && c != '\n' && c != '\r' && c != '\f');
+}
+
+/* Characters that make no glyph: controls and zero-width marks. */
+static bool
+is_invisible(gunichar c)
+{
+	return g_unichar_iszerowidth(c) || g_unichar_iscntrl(c) ||
+		c == 0xFEFF;
+}
+
+static void
+add_piece(GArray *pieces, const char *p, const char *end, int x0, int x1,
+	int field)
+{
+	struct piece pc = { p, end, x0, x1, field, false, 0 };
+
+	g_array_append_val(pieces, pc);
+}
+
+/* Whether a piece is letter-spaced text: single characters parted by
+ * spaces.  Counts its characters in *n. */
+static bool
+letter_spaced(const struct piece *pc, int *n)
+{
+	bool after_char = false;
+
+	*n = 0;
+	for (const char *q = pc->p; q < pc->end; q = g_utf8_next_char(q)) {
+		gunichar c = g_utf8_get_char(q);
+
+		if (is_space(c)) {
+			after_char = false;
+			continue;
+		}
+		if (after_char || !g_unichar_iswide(c))
+			return false;
+		after_char = true;
+		(*n)++;
+	}
+	return *n > 0;
+}
+
+/* A label spread over its cell's width (项   目   编   码) comes out of a
+ * dump as single characters parted by runs of spaces; three or more
+ * such characters in a row are one piece again. */
+static void
+join_letter_spaced(GArray *pieces)
+{
+	for (guint i = 0; i < pieces->len; i++) {
+		guint j = i;
+		int total = 0, n;
+
+		while (j < pieces->len &&
+		       letter_spaced(&g_array_index(pieces, struct piece, j), &n)) {
+			total += n;
+			j++;
+		}
+		if (j - i >= 2 && total >= 3) {
+			struct piece *a = &g_array_index(pieces, struct piece, i);
+			const struct piece *b = &g_array_index(pieces, struct piece, j - 1);
+
+			a->end = b->end;
+			a->x1 = b->x1;
+			a->whole = true;
+			g_array_remove_range(pieces, i + 1, j - i - 1);
+		}
+	}
+}
+
+/* Splits a line into pieces: tab-separated fields (every field, empty or
+ * not, so a field keeps its index), or runs parted by two or more spaces
+ * or a tab. */
+static void
+split_line(struct tline *l, bool tabs, bool wide)
+{
+	const char *q = l->p, *start = NULL, *last_end = NULL;
+	int x = 0, x0 = 0, x_end = 0, spaces = 0, field = 0;
+
+	l->pieces = g_array_new(FALSE, FALSE, sizeof(struct piece));
+	l->tabbed = memchr(l->p, '\t', (size_t)(l->end - l->p)) != NULL;
+	while (q < l->end) {
+		gunichar c = g_utf8_get_char(q);
+		const char *next = g_utf8_next_char(q);
+
+		if (c == '\t') {
+			if (start)
+				add_piece(l->pieces, start, last_end, x0, x_end,
+					tabs ? field : -1);
+			else if (tabs)
+				add_piece(l->pieces, q, q, x, x, field);
+			start = NULL;
+			field++;
+			x = (x / TAB_STOP + 1) * TAB_STOP;
+			spaces = 0;
+		} else if (is_space(c)) {
+			x += char_width(c, wide);
+			/* Two spaces part pieces, except inside a tab field. */
+			if (++spaces == 2 && start && !(tabs && l->tabbed)) {
+				add_piece(l->pieces, start, last_end, x0, x_end, -1);
+				start = NULL;
+			}
+		} else if (!is_invisible(c)) {
+			if (!start) {
+				start = q;
+				x0 = x;
+			}
+			x += char_width(c, wide);
+			x_end = x;
+			last_end = next;
+			spaces = 0;
+		}
+		q = next;
+	}
+	if (start)
+		add_piece(l->pieces, start, last_end, x0, x_end,
+			tabs && l->tabbed ? field : -1);
+	else if (tabs && l->tabbed)
+		add_piece(l->pieces, q, q, x, x, field);
+	l->width = x;
+	l->blank = last_end == NULL;
+	if (!(tabs && l->tabbed))
+		join_letter_spaced(l->pieces);
+}
+
+/* The lines of data, split at line breaks; a form feed is a line of its
+ * own marked by a NULL end. */
+static GArray *
+read_lines(const char *data, size_t len)
+{
+	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct tline));
+	const char *p = data, *end = data + len, *start = data;
+
+	while (p < end) {
+		if (*p == '\n' || *p == '\r' || *p == '\f') {
+			struct tline l = { start, p, true, false, 0, NULL };
+
+			g_array_append_val(out, l);
+			if (*p == '\f') {
+				struct tline ff = { p, NULL, true, false, 0, NULL };
+
+				g_array_append_val(out, ff);
+			}
+			if (*p == '\r' && p + 1 < end && p[1] == '\n')
+				p++;
+			start = ++p;
+			continue;
+		}
+		p++;
+	}
+	if (start < end) {
+		struct tline l = { start, end, true, false, 0, NULL };
+
+		g_array_append_val(out, l);
+	}
+	return out;
+}
+
+/* How well the pieces of a dump line up with one character width or the
+ * other: starts shared by several lines. */
+static long
+alignment_score(GArray *lines, bool wide)
+{
+	GHashTable *starts = g_hash_table_new(NULL, NULL);
+	long score = 0;
+
+	for (guint i = 0; i < lines->len; i++) {
+		struct tline l = g_array_index(lines, struct tline, i);
+
+		if (!l.end)
+			continue;
+		split_line(&l, false, wide);
+		for (guint k = 0; l.pieces->len >= 2 && k < l.pieces->len; k++) {
+			gpointer key = GINT_TO_POINTER(
+				g_array_index(l.pieces, struct piece, k).x0 + 1);
+			int n = GPOINTER_TO_INT(g_hash_table_lookup(starts, key));
+
+			score += n > 0;
+			g_hash_table_insert(starts, key, GINT_TO_POINTER(n + 1));
+		}
+		g_array_free(l.pieces, TRUE);
+	}
+	g_hash_table_destroy(starts);
+	return score;
+}
+
+static bool
+tab_separated(GArray *lines)
+{
+	int tabbed = 0;
+
+	for (guint i = 0; i < lines->len; i++) {
+		const struct tline *l = &g_array_index(lines, struct tline, i);
+
+		if (l->end && memchr(l->p, '\t', (size_t)(l->end - l->p)))
+			tabbed++;
+	}
+	return tabbed >= 3;
+}
+
+/* ---- finding tables --------------------------------------------------- */
+
+static int
+non_empty_pieces(const struct tline *l)
+{
+	int n = 0;
+
+	for (guint k = 0; k < l->pieces->len; k++) {
+		const struct piece *pc = &g_array_index(l->pieces, struct piece, k);
+
+		n += pc->end > pc->p;
+	}
+	return n;
+}
+
+static void
+tab_regions(const struct tline *L, int n, GArray *out)
+{
+	for (int i = 0; i < n;) {
+		int j = i, full = 0;
+
+		while (j < n && L[j].tabbed && !L[j].blank) {
+			full += non_empty_pieces(&L[j]) >= 2;
+			j++;
+		}
+		if (j - i >= 2 && full >= 1) {
+			struct region r = { i, j, i };
+
+			g_array_append_val(out, r);
+		}
+		i = j > i ? j : i + 1;
+	}
+}
+
+static bool
+table_line(const struct tline *l)
+{
+	return !l->blank && l->width <= MAX_WIDTH;
+}
+
+/* A line of one or two characters alone: a letter of a vertical label,
+ * or debris such as a watermark's letter. */
+static bool
+tiny_line(const struct tline *l)
+{
+	const struct piece *pc;
+
+	if (l->blank || l->pieces->len != 1)
+		return false;
+	pc = &g_array_index(l->pieces, struct piece, 0);
+	return g_utf8_strlen(pc->p, pc->end - pc->p) <= 2;
+}
+
+/* Space-aligned tables: from a line of two or more pieces on, over blank
+ * lines, until a run of blank lines that no line of several pieces
+ * follows.  One or two lines just above may be the upper half of a
+ * wrapped cell of the first row. */
+static void
+space_regions(const struct tline *L, int n, GArray *out)
+{
+	int floor_line = 0;
+
+	for (int i = 0; i < n;) {
+		int last, gap = 0, multi = 1, up;
+
+		if (!table_line(&L[i]) || L[i].pieces->len < 2) {
+			i++;
+			continue;
+		}
+		last = i + 1;
+		for (int k = i + 1; k < n; k++) {
+			if (L[k].blank || tiny_line(&L[k])) {
+				gap++;
+				continue;
+			}
+			if (!table_line(&L[k]) ||
+			    (gap >= TABLE_END_BLANKS && L[k].pieces->len < 2))
+				break;
+			gap = 0;
+			last = k + 1;
+			multi += L[k].pieces->len >= 2;
+		}
+		up = i;
+		while (up > floor_line && i - up < 2 && table_line(&L[up - 1]))
+			up--;
+		if (multi >= 2 && last - i >= 2) {
+			struct region r = { i, last, up };
+
+			g_array_append_val(out, r);
+			floor_line = last;
+		}
+		i = last;
+	}
+}
+
+/* ---- columns of a space-aligned table --------------------------------- */
+
+/* pdftotext places characters by their page position divided by one
+ * average width, so a column's pieces need not start at one place and
+ * two neighbouring columns may overlap by a character or two; no
+ * character place need stay blank between them.  So columns are found
+ * from the pieces: pieces of different lines that overlap join one
+ * column (the most overlapping first), never two pieces of one line.
+ * Pieces that run over two pieces of another line (spanning cells, cells
+ * a single space joined) take no part; they are cut or spanned once the
+ * columns stand. */
+
+struct rpiece {
+	const struct piece *pc;
+	int line;
+	bool crossing;
+	int cluster;         /* index of its cluster root, then its column */
+};
+
+struct pair {
+	double score;
+	int a, b;
+};
+
+static int
+cmp_pair(const void *p, const void *q)
+{
+	const struct pair *a = p, *b = q;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->a != b->a)
+		return a->a - b->a;
+	return a->b - b->b;
+}
+
+static int
+cmp_double_asc(const void *p, const void *q)
+{
+	double a = *(const double *)p, b = *(const double *)q;
+
+	return (a > b) - (a < b);
+}
+
+static int
+overlap(const struct piece *a, const struct piece *b)
+{
+	return MIN(a->x1, b->x1) - MAX(a->x0, b->x0);
+}
+
+static int
+uf_root(int *parent, int i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+#define MAX_PIECES 4000  /* pieces of one table clustered */
+#define MAX_PAIRS 400000
+
+static double
+median(GArray *v)
+{
+	if (v->len == 0)
+		return 0;
+	qsort(v->data, v->len, sizeof(double), cmp_double_asc);
+	return g_array_index(v, double, v->len / 2);
+}
+
+/* Column boundaries (in dump columns, ascending) for lines [first,
+ * last); NULL when fewer than two columns stand out. */
+static GArray *
+find_columns(const struct tline *L, int first, int last, int *x_min, int *x_max)
+{
+	GArray *rp = g_array_new(FALSE, FALSE, sizeof(struct rpiece));
+	GArray *pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
+	GArray *bounds = NULL;
+	GHashTable **lines_of;
+	int *parent, n, lo = INT32_MAX, hi = 0, ncl = 0;
+	int *order = NULL;
+	double *centre = NULL;
+
+	for (int i = first; i < last; i++) {
+		if (L[i].blank)
+			continue;
+		for (guint k = 0; k < L[i].pieces->len; k++) {
+			struct rpiece r = { &g_array_index(L[i].pieces, struct piece, k),
+				i, g_array_index(L[i].pieces, struct piece, k).whole, 0 };
+
+			lo = MIN(lo, r.pc->x0);
+			hi = MAX(hi, r.pc->x1);
+			g_array_append_val(rp, r);
+		}
+	}
+	*x_min = lo == INT32_MAX ? 0 : lo;
+	*x_max = hi;
+	n = (int)rp->len;
+	if (n < 2 || n > MAX_PIECES) {
+		g_array_free(rp, TRUE);
+		g_array_free(pairs, TRUE);
+		return NULL;
+	}
+	/* crossing pieces: two or more pieces of one other line under them */
+	for (int i = 0; i < n; i++) {
+		struct rpiece *a = &g_array_index(rp, struct rpiece, i);
+		int line = -1, count = 0;
+
+		for (int j = 0; j < n && !a->crossing; j++) {
+			const struct rpiece *b = &g_array_index(rp, struct rpiece, j);
+
+			if (b->line == a->line)
+				continue;
+			if (b->line != line) {
+				line = b->line;
+				count = 0;
+			}
+			/* a piece covering most of two pieces of another line;
+			 * neighbours overlap by a character or two at most */
+			if (overlap(a->pc, b->pc) >= MAX(2, (b->pc->x1 - b->pc->x0 + 1) / 2) &&
+			    ++count >= 2)
+				a->crossing = true;
+		}
+	}
+	for (int i = 0; i < n && pairs->len < MAX_PAIRS; i++) {
+		const struct rpiece *a = &g_array_index(rp, struct rpiece, i);
+
+		if (a->crossing)
+			continue;
+		for (int j = i + 1; j < n && pairs->len < MAX_PAIRS; j++) {
+			const struct rpiece *b = &g_array_index(rp, struct rpiece, j);
+			int ov = overlap(a->pc, b->pc);
+			struct pair pr;
+
+			if (b->crossing || b->line == a->line || ov < 1)
+				continue;
+			pr.score = (double)ov / MAX(1, MIN(a->pc->x1 - a->pc->x0,
+				b->pc->x1 - b->pc->x0));
+			pr.a = i;
+			pr.b = j;
+			g_array_append_val(pairs, pr);
+		}
+	}
+	qsort(pairs->data, pairs->len, sizeof(struct pair), cmp_pair);
+	parent = g_new(int, n);
+	lines_of = g_new0(GHashTable *, n);
+	for (int i = 0; i < n; i++) {
+		parent[i] = i;
+		lines_of[i] = g_hash_table_new(NULL, NULL);
+		g_hash_table_add(lines_of[i],
+			GINT_TO_POINTER(g_array_index(rp, struct rpiece, i).line + 1));
+	}
+	for (guint k = 0; k < pairs->len; k++) {
+		const struct pair *pr = &g_array_index(pairs, struct pair, k);
+		int x = uf_root(parent, pr->a), y = uf_root(parent, pr->b);
+		GHashTableIter it;
+		gpointer key;
+		bool clash = false;
+
+		if (x == y)
+			continue;
+		if (g_hash_table_size(lines_of[x]) < g_hash_table_size(lines_of[y])) {
+			int t = x;
+
+			x = y;
+			y = t;
+		}
+		g_hash_table_iter_init(&it, lines_of[y]);
+		while (!clash && g_hash_table_iter_next(&it, &key, NULL))
+			clash = g_hash_table_contains(lines_of[x], key);
+		if (clash)
+			continue;
+		g_hash_table_iter_init(&it, lines_of[y]);
+		while (g_hash_table_iter_next(&it, &key, NULL))
+			g_hash_table_add(lines_of[x], key);
+		parent[y] = x;
+	}
+	/* clusters, ordered by their pieces' median centre */
+	{
+		int *index = g_new(int, n);
+		GArray **centres = g_new0(GArray *, n);
+
+		for (int i = 0; i < n; i++)
+			index[i] = -1;
+		for (int i = 0; i < n; i++) {
+			const struct rpiece *a = &g_array_index(rp, struct rpiece, i);
+			int root = uf_root(parent, i);
+			double c = (a->pc->x0 + a->pc->x1) / 2.0;
+
+			if (a->crossing)
+				continue;
+			if (index[root] < 0) {
+				index[root] = ncl;
+				centres[ncl++] = g_array_new(FALSE, FALSE, sizeof(double));
+			}
+			g_array_append_val(centres[index[root]], c);
+		}
+		centre = g_new(double, ncl + 1);
+		order = g_new(int, ncl + 1);
+		for (int c = 0; c < ncl; c++) {
+			centre[c] = median(centres[c]);
+			order[c] = c;
+		}
+		/* sort cluster indices by centre (few clusters) */
+		for (int a = 1; a < ncl; a++)
+			for (int b = a; b > 0 && centre[order[b]] < centre[order[b - 1]]; b--) {
+				int t = order[b];
+
+				order[b] = order[b - 1];
+				order[b - 1] = t;
+			}
+		if (ncl >= 2 && ncl <= MAX_COLS) {
+			GArray *ends = g_array_new(FALSE, FALSE, sizeof(double));
+			GArray *starts = g_array_new(FALSE, FALSE, sizeof(double));
+			int *rank = g_new(int, ncl);
+
+			for (int c = 0; c < ncl; c++)
+				rank[order[c]] = c;
+			bounds = g_array_new(FALSE, FALSE, sizeof(double));
+			for (int c = 1; c < ncl; c++) {
+				double b, prev;
+
+				g_array_set_size(ends, 0);
+				g_array_set_size(starts, 0);
+				for (int i = 0; i < n; i++) {
+					const struct rpiece *a = &g_array_index(rp, struct rpiece, i);
+					int k;
+					double v;
+
+					if (a->crossing)
+						continue;
+					k = rank[index[uf_root(parent, i)]];
+					if (k == c - 1) {
+						v = a->pc->x1;
+						g_array_append_val(ends, v);
+					} else if (k == c) {
+						v = a->pc->x0;
+						g_array_append_val(starts, v);
+					}
+				}
+				b = (median(ends) + median(starts)) / 2;
+				b = CLAMP(b, centre[order[c - 1]], centre[order[c]]);
+				prev = bounds->len ? g_array_index(bounds, double, bounds->len - 1) :
+					*x_min;
+				if (b <= prev + 0.5)
+					b = prev + 1;
+				g_array_append_val(bounds, b);
+			}
+			for (int i = 0; i < n; i++) {
+				struct rpiece *a = &g_array_index(rp, struct rpiece, i);
+
+				a->cluster = a->crossing ? -1 : rank[index[uf_root(parent, i)]];
+			}
+			g_free(rank);
+			g_array_free(ends, TRUE);
+			g_array_free(starts, TRUE);
+		}
+		for (int c = 0; c < ncl; c++)
+			g_array_free(centres[c], TRUE);
+		g_free(centres);
+		g_free(index);
+	}
+	/* remember each clustered piece's column in its field slot */
+	if (bounds)
+		for (int i = 0; i < n; i++) {
+			const struct rpiece *a = &g_array_index(rp, struct rpiece, i);
+
+			((struct piece *)a->pc)->field = a->cluster;
+			if (a->cluster >= 0)
+				((struct piece *)a->pc)->anchor = centre[order[a->cluster]];
+		}
+	for (int i = 0; i < n; i++)
+		g_hash_table_destroy(lines_of[i]);
+	g_free(lines_of);
+	g_free(parent);
+	g_free(order);
+	g_free(centre);
+	g_array_free(rp, TRUE);
+	g_array_free(pairs, TRUE);
+	return bounds;
+}
+
+/* The table column of dump position x (a character's centre). */
+static int
+column_at(const GArray *bounds, double x)
+{
+	int c = 0;
+
+	for (guint k = 0; k < bounds->len; k++)
+		if (g_array_index(bounds, double, k) <= x)
+			c++;
+	return c;
+}
+
+/* The columns a fragment covers: its cluster's column when the
+ * clustering placed it whole; else those its text reaches more than a
+ * couple of characters into (pdftotext's places are that rough). */
+static void
+frag_columns(struct frag *f, const GArray *bounds)
+{
+	double tol = fmax(0, fmin(2.0, (f->x1 - f->x0) / 2.0 - 0.01));
+
+	if (!isnan(f->anchor)) {
+		f->c0 = f->c1 = column_at(bounds, f->anchor);
+		return;
+	}
+	f->c0 = column_at(bounds, f->x0 + tol);
+	f->c1 = MAX(f->c0, column_at(bounds, f->x1 - tol));
+}
+
+/* Cuts a piece into fragments: at each column boundary it runs over where
+ * a space stands on or beside it; over one with no space near, and over
+ * any when the piece is letter-spaced or the clustering placed it, the
+ * fragment spans. */
+static void
+cut_piece(const struct piece *pc, int line, const GArray *bounds, bool wide,
+	GArray *frags)
+{
+	struct frag f = { pc->p, pc->end, line, pc->x0, pc->x1, 0, 0,
+		pc->field >= 0 ? pc->anchor : NAN };
+	GArray *sp_x, *sp_at, *sp_wide;
+	int x = pc->x0;
+
+	if (pc->whole) {
+		frag_columns(&f, bounds);
+		g_array_append_val(frags, f);
+		return;
+	}
+	sp_x = g_array_new(FALSE, FALSE, sizeof(int));
+	sp_at = g_array_new(FALSE, FALSE, sizeof(const char *));
+	sp_wide = g_array_new(FALSE, FALSE, sizeof(bool));
+	for (const char *q = pc->p, *prev = NULL; q < pc->end;
+	     prev = q, q = g_utf8_next_char(q)) {
+		gunichar c = g_utf8_get_char(q);
+
+		if (is_space(c)) {
+			const char *next = g_utf8_next_char(q);
+			bool ideographs = prev && next < pc->end &&
+				g_unichar_iswide(g_utf8_get_char(prev)) &&
+				g_unichar_iswide(g_utf8_get_char(next));
+
+			g_array_append_val(sp_x, x);
+			g_array_append_val(sp_at, q);
+			g_array_append_val(sp_wide, ideographs);
+		}
+		if (!is_invisible(c))
+			x += char_width(c, wide);
+	}
+	for (guint k = 0; k < bounds->len; k++) {
+		double b = g_array_index(bounds, double, k);
+		int best = -1;
+
+		/* a piece the clustering placed is cut only where a space
+		 * between two ideographs parts two cells pdftotext set one
+		 * space apart */
+		if (b <= f.x0 + 1 || b >= pc->x1 - 1)
+			continue;
+		for (guint j = 0; j < sp_x->len; j++) {
+			double q = g_array_index(sp_x, int, j) + 0.5;
+			double slack = g_array_index(sp_wide, bool, j) ?
+				(pc->x1 - pc->x0) : SPACE_SLACK + 0.5;
+
+			if (pc->field >= 0 && !g_array_index(sp_wide, bool, j))
+				continue;
+			if (q > f.x0 && fabs(q - b) <= slack &&
+			    (best < 0 || fabs(q - b) <
+			     fabs(g_array_index(sp_x, int, best) + 0.5 - b)))
+				best = (int)j;
+		}
+		if (best < 0)
+			continue;
+		{
+			const char *at = g_array_index(sp_at, const char *, best);
+			const char *next = at;
+			int qx = g_array_index(sp_x, int, best), nx = qx;
+
+			f.end = at;
+			f.x1 = qx;
+			while (next < pc->end && is_space(g_utf8_get_char(next))) {
+				nx += char_width(g_utf8_get_char(next), wide);
+				next = g_utf8_next_char(next);
+			}
+			f.anchor = NAN;
+			if (f.end > f.p) {
+				frag_columns(&f, bounds);
+				g_array_append_val(frags, f);
+			}
+			f.p = next;
+			f.x0 = nx;
+		}
+	}
+	f.end = pc->end;
+	f.x1 = pc->x1;
+	if (f.end > f.p) {
+		frag_columns(&f, bounds);
+		g_array_append_val(frags, f);
+	}
+	g_array_free(sp_x, TRUE);
+	g_array_free(sp_at, TRUE);
+	g_array_free(sp_wide, TRUE);
+}
+
+struct chain_of_lines {
+	double x0, mid;      /* where its lines start, their middle */
+	int n;
+};
+
+/* Two cells of one row stacked in one column: pdftotext set a wrapped
+ * cell's lines (one start, or one middle, line after line) and another
+ * cell's line between them in the same character places, the second
+ * cell's column being empty in that row.  The cell standing further
+ * right goes to the empty column on its right (or the one further left
+ * to the empty column on its left). */
+static void
+part_stacked(GArray *frags, const GArray *rows, int ncols)
+{
+	const int *rs = (const int *)rows->data;
+	int nrows = (int)rows->len - 1;
+
+	for (int r = 0; r < nrows; r++)
+		for (int c = 0; c < ncols; c++) {
+			struct chain_of_lines ch[3];
+			int nch = 0, *which;
+			bool left_free = c > 0, right_free = c + 1 < ncols, bad = false;
+
+			which = g_new(int, frags->len + 1);
+			for (guint k = 0; k < frags->len; k++) {
+				const struct frag *f = &g_array_index(frags, struct frag, k);
+				double mid = (f->x0 + f->x1) / 2.0;
+				int j;
+
+				which[k] = -1;
+				if (f->line < rs[r] || f->line >= rs[r + 1])
+					continue;
+				if (f->c0 <= c - 1 && f->c1 >= c - 1)
+					left_free = false;
+				if (f->c0 <= c + 1 && f->c1 >= c + 1)
+					right_free = false;
+				if (f->c0 != c || f->c1 != c)
+					continue;
+				for (j = 0; j < nch; j++)
+					if (fabs(ch[j].x0 - f->x0) <= 1 || fabs(ch[j].mid - mid) <= 1)
+						break;
+				if (j == nch) {
+					if (nch == 3) {
+						bad = true;
+						continue;
+					}
+					ch[nch++] = (struct chain_of_lines){ f->x0, mid, 0 };
+				}
+				ch[j].n++;
+				which[k] = j;
+			}
+			if (nch == 2 && !bad && (right_free || left_free)) {
+				int right = ch[1].x0 > ch[0].x0 ? 1 : 0;
+				int move = right_free ? right : 1 - right;
+				int to = right_free ? c + 1 : c - 1;
+
+				for (guint k = 0; k < frags->len; k++)
+					if (which[k] == move) {
+						struct frag *f = &g_array_index(frags, struct frag, k);
+
+						f->c0 = f->c1 = to;
+						f->anchor = NAN;
+					}
+			}
+			g_free(which);
+		}
+}
+
+/* Two cells side by side in one row that the columns put together (the
+ * budget line's columns need not be the indicator rows') get a boundary
+ * of their own between them.  Returns whether one was added. */
+static bool
+part_side_by_side(GArray *frags, const GArray *rows, GArray *bounds)
+{
+	const int *rs = (const int *)rows->data;
+	int nrows = (int)rows->len - 1;
+	bool added = false;
+
+	for (guint a = 0; a < frags->len; a++) {
+		const struct frag *f = &g_array_index(frags, struct frag, a);
+
+		for (guint b = 0; b < frags->len; b++) {
+			const struct frag *g = &g_array_index(frags, struct frag, b);
+			int r = 0, q = 0;
+			double x;
+			bool near = false;
+
+			if (f->c0 != f->c1 || g->c0 != g->c1 || f->c0 != g->c0 ||
+			    f->x1 > g->x0 || a == b)
+				continue;
+			while (r + 1 < nrows && rs[r + 1] <= f->line)
+				r++;
+			while (q + 1 < nrows && rs[q + 1] <= g->line)
+				q++;
+			if (r != q)
+				continue;
+			x = (f->x1 + g->x0) / 2.0;
+			for (guint k = 0; k < bounds->len; k++)
+				near |= fabs(g_array_index(bounds, double, k) - x) < 1;
+			if (near || bounds->len + 2 > MAX_COLS)
+				continue;
+			g_array_append_val(bounds, x);
+			g_array_sort(bounds, cmp_double_asc);
+			added = true;
+		}
+	}
+	return added;
+}
+
+/* ---- rows of a space-aligned table ------------------------------------ */
+
+/* What a candidate row of lines [s, e) costs.  A row's cells are
+ * vertically centred, so a wrapped cell's lines stand symmetrically
+ * around the row's middle: each line of asymmetry costs (half as much
+ * for a one-line cell, which may be a merged cell centred on several
+ * rows), and so does a column whose text breaks off for more than a line
+ * (two cells, not one).  A row of an odd number of lines with one-line
+ * cells on its middle line and cells wrapped symmetrically around them is
+ * what a wrapped row looks like and earns a bonus for each wrapped
+ * column; any row earns a smaller one, so that rows part wherever nothing
+ * binds them. */
+static double
+row_cost(const uint64_t *occ, int s, int e, int ncols)
+{
+	double cost = -1.0;
+	int wrapped = 0, singles = 0, h = e - s;
+
+	for (int c = 0; c < ncols; c++) {
+		int f = -1, l = -1, prev = -1, count = 0, off;
+
+		for (int i = s; i < e; i++) {
+			if (!(occ[i] >> c & 1))
+				continue;
+			if (f < 0)
+				f = i;
+			if (prev >= 0 && i - prev > 2)
+				cost += 4.0 * (i - prev - 2);
+			prev = i;
+			l = i;
+			count++;
+		}
+		if (f < 0)
+			continue;
+		off = abs((f - s) - (e - 1 - l));
+		cost += count == 1 ? 0.5 * off : off;
+		if (count == 1 && h % 2 == 1 && f == s + h / 2)
+			singles++;
+		if (count >= 2 && off == 0)
+			wrapped++;
+	}
+	/* One cell alone on the middle line between two lines of several
+	 * cells is more likely a merged label between two rows. */
+	if (h >= 3 && wrapped > 0 &&
+	    (singles >= 2 || (singles == 1 && popcount64(occ[s]) <= 2)))
+		cost -= 1.5 + 2.0 * wrapped;
+	return cost;
+}
+
+/* Parts the lines [a, b) of one block (no blank line inside) into rows;
+ * appends the first line of each row to rows. */
+static void
+block_rows(const uint64_t *occ, const int *line_of, int a, int b, int ncols,
+	GArray *rows)
+{
+	int n = b - a;
+	double *best = g_new(double, n + 1);
+	int *from = g_new(int, n + 1);
+	int *cuts = g_new(int, n + 1), ncuts = 0;
+
+	best[0] = 0;
+	for (int j = 1; j <= n; j++) {
+		best[j] = INFINITY;
+		for (int i = MAX(0, j - MAX_ROW_LINES); i < j; i++) {
+			double c = best[i] + row_cost(occ, a + i, a + j, ncols);
+
+			if (c < best[j]) {
+				best[j] = c;
+				from[j] = i;
+			}
+		}
+	}
+	for (int j = n; j > 0; j = from[j])
+		cuts[ncuts++] = from[j];
+	while (ncuts-- > 0)
+		g_array_append_val(rows, line_of[a + cuts[ncuts]]);
+	g_free(best);
+	g_free(from);
+	g_free(cuts);
+}
+
+/* ---- laying out ------------------------------------------------------- */
+
+struct emitter {
+	GArray *glyphs;      /* struct glyph of the page */
+	GArray *rules;       /* struct rule of the page */
+	const struct budtab_limits *lim;
+	int page;
+	struct budtab_error *err;
+	bool failed;
+};
+
+static void
+add_glyph(struct emitter *em, gunichar c, double x0, double x1, int line)
+{
+	struct glyph g = { c, { x0, line * LINE + 2, x1, line * LINE + 2 + SIZE },
+		SIZE };
+
+	if (em->failed)
+		return;
+	if (em->glyphs->len >= (guint)em->lim->max_glyphs) {
+		error_set(em->err, BUDTAB_ERR_LIMIT,
+			"page %d has more than %d characters (--max-glyphs)",
+			em->page, em->lim->max_glyphs);
+		em->failed = true;
+		return;
+	}
+	g_array_append_val(em->glyphs, g);
+}
+
+static void
+add_rule(struct emitter *em, enum rule_dir dir, double x0, double y0,
+	double x1, double y1)
+{
+	struct rule r = { dir, x0, y0, x1, y1, 0.5 };
+
+	g_array_append_val(em->rules, r);
+}
+
+/* Lays the text [p, end) from x (points), each character w columns
+ * wide times scale; spaces advance without a glyph. */
+static void
+lay_text(struct emitter *em, const char *p, const char *end, double x,
+	double scale, bool wide, int line)
+{
+	for (const char *q = p; q < end; q = g_utf8_next_char(q)) {
+		gunichar c = g_utf8_get_char(q);
+		double w = char_width(c, wide) * COL * scale;
+
+		if (is_invisible(c) || c == '\t')
+			continue;
+		if (!is_space(c))
+			add_glyph(em, c, x, x + w, line);
+		x += w;
+	}
+}
+
+/* A line outside the tables: its text with every gap closed to one
+ * space, so that it reads as one run. */
+static void
+lay_body_line(struct emitter *em, const struct tline *l, int line, bool wide)
+{
+	double x = 0;
+	bool gap = false;
+
+	for (const char *q = l->p; q < l->end; q = g_utf8_next_char(q)) {
+		gunichar c = g_utf8_get_char(q);
+
+		if (is_invisible(c) && c != '\t')
+			continue;
+		if (is_space(c) || c == '\t') {
+			gap = x > 0;
+			continue;
+		}
+		if (gap)
+			x += COL;
+		gap = false;
+		add_glyph(em, c, x, x + char_width(c, wide) * COL, line);
+		x += char_width(c, wide) * COL;
+	}
+}
+
+static int
+text_columns(const char *p, const char *end, bool wide)
 {
 	int w = 0;
 
-	for (; p < end; p = g_utf8_next_char(p))
-		w += g_unichar_iswide(g_utf8_get_char(p)) ? 2 : 1;
+	for (const char *q = p; q < end; q = g_utf8_next_char(q)) {
+		gunichar c = g_utf8_get_char(q);
+
+		if (!is_invisible(c) && c != '\t')
+			w += char_width(c, wide);
+	}
 	return w;
 }
 
-/* Whether a dump separates its cells with tabs, and how wide a slot
- * must be to hold the widest field. */
-static bool
-tab_layout(const char *data, size_t len, int *slot)
+/* Lays a planned table: each fragment inside its cell, rules around the
+ * rows and between the columns that no cell of the row runs over. */
+static void
+lay_table(struct emitter *em, const struct table_plan *t, bool wide)
 {
-	const char *p = data, *end = data + len;
-	int tabbed = 0;
+	int nrows = (int)t->rows->len - 1, m = t->ncols;
+	const int *rs = (const int *)t->rows->data;
+	double *row_y = g_new(double, nrows + 1);
+	bool *crossed = g_new0(bool, (size_t)nrows * (m + 1));
+	double x0 = t->col_x[0], x1 = t->col_x[m];
 
-	*slot = 0;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *f = p;
+	for (int r = 0; r <= nrows; r++)
+		row_y[r] = rs[r] * LINE + 1;
+	for (guint k = 0; k < t->frags->len; k++) {
+		const struct frag *f = &g_array_index(t->frags, struct frag, k);
+		int r = 0;
+		double lo, hi, w, scale = 1, x;
 
-		if (!eol)
-			eol = end;
-		if (!memchr(p, '\t', (size_t)(eol - p))) {
-			p = eol + 1;
+		while (r + 1 < nrows && rs[r + 1] <= f->line)
+			r++;
+		for (int c = f->c0 + 1; c <= f->c1; c++)
+			crossed[r * (m + 1) + c] = true;
+		/* inside its cell, whatever the dump's spacing */
+		lo = t->col_x[f->c0] + 0.5;
+		hi = t->col_x[f->c1 + 1] - 0.5;
+		w = text_columns(f->p, f->end, wide) * COL;
+		x = f->x0 * COL;
+		if (w > hi - lo)
+			scale = fmax(0.05, (hi - lo) / fmax(w, 1));
+		if (x < lo || x + w * scale > hi)
+			x = lo;
+		lay_text(em, f->p, f->end, x, scale, wide, f->line);
+	}
+	for (int r = 0; r <= nrows; r++)
+		add_rule(em, RULE_H, x0, row_y[r], x1, row_y[r]);
+	add_rule(em, RULE_V, x0, row_y[0], x0, row_y[nrows]);
+	add_rule(em, RULE_V, x1, row_y[0], x1, row_y[nrows]);
+	for (int r = 0; r < nrows; r++)
+		for (int c = 1; c < m; c++)
+			if (!crossed[r * (m + 1) + c])
+				add_rule(em, RULE_V, t->col_x[c], row_y[r],
+					t->col_x[c], row_y[r + 1]);
+	g_free(row_y);
+	g_free(crossed);
+}
+
+static void
+plan_finish(struct table_plan *t)
+{
+	g_free(t->col_x);
+	if (t->frags)
+		g_array_free(t->frags, TRUE);
+	if (t->rows)
+		g_array_free(t->rows, TRUE);
+}
+
+/* A tab-separated region: a row a line, a column a field. */
+static bool
+plan_tab_table(const struct tline *L, const struct region *rg, bool wide,
+	struct table_plan *t)
+{
+	int slot = 0, m = 0, end;
+
+	/* trailing empty fields make no columns */
+	for (int i = rg->first; i < rg->last; i++)
+		for (guint k = 0; k < L[i].pieces->len; k++) {
+			const struct piece *pc = &g_array_index(L[i].pieces, struct piece, k);
+
+			slot = MAX(slot, text_columns(pc->p, pc->end, wide));
+			if (pc->end > pc->p)
+				m = MAX(m, pc->field + 1);
+		}
+	if (m < 2 || m > MAX_COLS || slot > MAX_WIDTH)
+		return false;
+	slot += CELL_GAP;
+	t->ncols = m;
+	t->col_x = g_new(double, m + 1);
+	for (int c = 0; c <= m; c++)
+		t->col_x[c] = c * slot * COL;
+	t->frags = g_array_new(FALSE, FALSE, sizeof(struct frag));
+	t->rows = g_array_new(FALSE, FALSE, sizeof(int));
+	for (int i = rg->first; i < rg->last; i++) {
+		g_array_append_val(t->rows, i);
+		for (guint k = 0; k < L[i].pieces->len; k++) {
+			const struct piece *pc = &g_array_index(L[i].pieces, struct piece, k);
+			struct frag f = { pc->p, pc->end, i, pc->field * slot + 1, 0,
+				pc->field, pc->field, NAN };
+
+			if (pc->end > pc->p && pc->field < m)
+				g_array_append_val(t->frags, f);
+		}
+	}
+	end = rg->last;
+	g_array_append_val(t->rows, end);
+	return true;
+}
+
+/* The occupied columns of each line, as bits. */
+static uint64_t *
+occupancy(const GArray *frags, int first, int last)
+{
+	uint64_t *occ = g_new0(uint64_t, last - first + 1);
+
+	for (guint k = 0; k < frags->len; k++) {
+		const struct frag *f = &g_array_index(frags, struct frag, k);
+
+		/* a cell counts in the column it starts in */
+		if (f->c0 < MAX_COLS)
+			occ[f->line - first] |= (uint64_t)1 << f->c0;
+	}
+	return occ;
+}
+
+static bool
+frags_overlap(const GArray *frags, const struct frag *f, int line)
+{
+	for (guint k = 0; k < frags->len; k++) {
+		const struct frag *g = &g_array_index(frags, struct frag, k);
+
+		if (g->line == line && MIN(f->x1, g->x1) > MAX(f->x0, g->x0))
+			return true;
+	}
+	return false;
+}
+
+/* A line above the table's first line of cells belongs to its first row
+ * only as the upper half of a wrapped cell: its text where the first line
+ * has none and where the line as far below it has some.  Returns the
+ * first line the table may start at. */
+static int
+mirrored_start(const struct tline *L, const struct region *rg,
+	const GArray *frags)
+{
+	int start = rg->first;
+
+	for (int d = 1; d <= rg->first - rg->up; d++) {
+		int above = rg->first - d, below = rg->first + d;
+		bool ok = below < rg->last && !L[below].blank, any = false;
+
+		for (guint k = 0; ok && k < frags->len; k++) {
+			const struct frag *f = &g_array_index(frags, struct frag, k);
+
+			if (f->line != above)
+				continue;
+			any = true;
+			ok = !frags_overlap(frags, f, rg->first) &&
+				frags_overlap(frags, f, below);
+		}
+		if (!ok || !any)
+			break;
+		start = above;
+	}
+	return start;
+}
+
+/* A space-aligned region: columns from the gaps, fragments cut at them,
+ * rows from each block of lines. */
+static bool
+plan_space_table(const struct tline *L, const struct region *rg, bool wide,
+	struct table_plan *t)
+{
+	int x_min, x_max, m, a;
+	GArray *bounds;
+	uint64_t *occ;
+	int *line_of;
+
+	/* pieces of the lines above take no part in the columns */
+	for (int i = rg->up; i < rg->last; i++)
+		for (guint k = 0; k < L[i].pieces->len; k++)
+			g_array_index(L[i].pieces, struct piece, k).field = -1;
+	bounds = find_columns(L, rg->first, rg->last, &x_min, &x_max);
+	if (!bounds)
+		return false;
+	m = (int)bounds->len + 1;
+	if (m < 2 || m > MAX_COLS) {
+		g_array_free(bounds, TRUE);
+		return false;
+	}
+	t->ncols = m;
+	t->col_x = g_new(double, m + 1);
+	t->col_x[0] = (x_min - 0.5) * COL;
+	for (int c = 1; c < m; c++)
+		t->col_x[c] = g_array_index(bounds, double, c - 1) * COL;
+	t->col_x[m] = fmax(x_max + 0.5, g_array_index(bounds, double, m - 2) + 1) * COL;
+	t->frags = g_array_new(FALSE, FALSE, sizeof(struct frag));
+	t->rows = g_array_new(FALSE, FALSE, sizeof(int));
+	for (int i = rg->up; i < rg->last; i++)
+		for (guint k = 0; k < L[i].pieces->len; k++)
+			cut_piece(&g_array_index(L[i].pieces, struct piece, k), i, bounds,
+				wide, t->frags);
+	occ = occupancy(t->frags, rg->up, rg->last);
+	/* rows, block by block of lines between blank lines */
+	line_of = g_new(int, rg->last - rg->up + 1);
+	a = mirrored_start(L, rg, t->frags);
+	while (a < rg->last) {
+		int b = a, n = 0;
+
+		if (L[a].blank) {
+			a++;
 			continue;
 		}
-		tabbed++;
-		while (f < eol) {
-			const char *tab = memchr(f, '\t', (size_t)(eol - f));
-			const char *fe = tab ? tab : eol;
+		while (b < rg->last && !L[b].blank)
+			line_of[n++] = b++;
+		{
+			uint64_t *bocc = g_new(uint64_t, n);
 
-			*slot = MAX(*slot, text_width(f, fe));
-			f = tab ? tab + 1 : eol;
+			for (int i = 0; i < n; i++)
+				bocc[i] = occ[line_of[i] - rg->up];
+			block_rows(bocc, line_of, 0, n, m, t->rows);
+			g_free(bocc);
 		}
-		p = eol + 1;
+		a = b;
 	}
-	*slot += CELL_GAP;
-	return tabbed >= 3;
+	g_free(line_of);
+	g_free(occ);
+	{
+		int end = rg->last;
+
+		g_array_append_val(t->rows, end);
+		part_stacked(t->frags, t->rows, m);
+		if (part_side_by_side(t->frags, t->rows, bounds)) {
+			for (guint k = 0; k < t->frags->len; k++)
+				frag_columns(&g_array_index(t->frags, struct frag, k), bounds);
+			m = (int)bounds->len + 1;
+			t->ncols = m;
+			g_free(t->col_x);
+			t->col_x = g_new(double, m + 1);
+			t->col_x[0] = (x_min - 0.5) * COL;
+			for (int c = 1; c < m; c++)
+				t->col_x[c] = g_array_index(bounds, double, c - 1) * COL;
+			t->col_x[m] = fmax(x_max + 0.5,
+				g_array_index(bounds, double, m - 2) + 1) * COL;
+		}
+		g_array_set_size(t->rows, t->rows->len - 1);
+	}
+	g_array_free(bounds, TRUE);
+	return true;
+}
+
+/* Rows at either end of a table that are one line of one piece set off
+ * by a blank line (a caption, a unit line, a page's running text), and
+ * lines above the table that no row of the table's own lines took, are
+ * body text.  Appends the table's end to its rows. */
+static void
+trim_rows(const struct tline *L, const struct region *rg, struct table_plan *t)
+{
+	GArray *rows = t->rows, *keep;
+	int end = rg->last, lo, hi;
+
+	g_array_append_val(rows, end);
+	while (rows->len >= 3) {
+		int s = g_array_index(rows, int, 0);
+		int e = g_array_index(rows, int, 1);
+
+		while (e > s && L[e - 1].blank)
+			e--;
+		if (e <= rg->first ||
+		    (e - s == 1 && L[s].pieces->len == 1 && L[e].blank))
+			g_array_remove_index(rows, 0);
+		else
+			break;
+	}
+	while (rows->len >= 3) {
+		int n = (int)rows->len - 1;
+		int s = g_array_index(rows, int, n - 1);
+		int e = g_array_index(rows, int, n);
+
+		while (e > s && L[e - 1].blank)
+			e--;
+		if (e - s != 1 || L[s].pieces->len != 1 || s == 0 || !L[s - 1].blank)
+			break;
+		g_array_remove_index(rows, n);
+	}
+	lo = g_array_index(rows, int, 0);
+	hi = g_array_index(rows, int, rows->len - 1);
+	keep = g_array_new(FALSE, FALSE, sizeof(struct frag));
+	for (guint k = 0; k < t->frags->len; k++) {
+		struct frag *f = &g_array_index(t->frags, struct frag, k);
+
+		if (f->line >= lo && f->line < hi)
+			g_array_append_val(keep, *f);
+	}
+	g_array_free(t->frags, TRUE);
+	t->frags = keep;
+}
+
+static bool
+flush_page(struct budtab_doc *doc, struct emitter *em, int n_lines,
+	double width, GArray *heights)
+{
+	struct page page = { 0 };
+	double h = (n_lines + 1) * LINE;
+	bool ok;
+
+	page.number = em->page;
+	page.width = width + COL;
+	page.height = h;
+	page.n_glyphs = em->glyphs->len;
+	page.glyphs = (struct glyph *)em->glyphs->data;
+	page.n_rules = em->rules->len;
+	page.rules = (struct rule *)em->rules->data;
+	g_array_append_val(heights, h);
+	ok = doc_add_page(doc, &page, em->lim, em->err);
+	g_array_set_size(em->glyphs, 0);
+	g_array_set_size(em->rules, 0);
+	return ok;
+}
+
+/* One page of the dump: lines L[0 .. n). */
+static bool
+read_page(struct budtab_doc *doc, struct emitter *em, struct tline *L, int n,
+	bool tabs, bool wide, GArray *heights)
+{
+	GArray *regions = g_array_new(FALSE, FALSE, sizeof(struct region));
+	bool *in_table = g_new0(bool, n + 1);
+	double width = 0;
+
+	for (int i = 0; i < n; i++) {
+		split_line(&L[i], tabs, wide);
+		width = fmax(width, L[i].width * COL);
+	}
+	if (tabs)
+		tab_regions(L, n, regions);
+	else
+		space_regions(L, n, regions);
+	for (guint k = 0; k < regions->len && !em->failed; k++) {
+		const struct region *rg = &g_array_index(regions, struct region, k);
+		struct table_plan t = { 0 };
+		bool ok = tabs ? plan_tab_table(L, rg, wide, &t) :
+			plan_space_table(L, rg, wide, &t);
+
+		if (ok) {
+			if (!tabs)
+				trim_rows(L, rg, &t);
+			if (t.rows->len >= 2) {
+				int lo = g_array_index(t.rows, int, 0);
+				int hi = g_array_index(t.rows, int, t.rows->len - 1);
+
+				for (int i = lo; i < hi; i++)
+					in_table[i] = true;
+				lay_table(em, &t, wide);
+				width = fmax(width, t.col_x[t.ncols]);
+			}
+		}
+		plan_finish(&t);
+	}
+	for (int i = 0; i < n && !em->failed; i++)
+		if (!in_table[i] && !L[i].blank)
+			lay_body_line(em, &L[i], i, wide);
+	g_array_free(regions, TRUE);
+	g_free(in_table);
+	if (em->failed)
+		return false;
+	return flush_page(doc, em, n, width, heights);
+}
+
+/* A table of a dump that a run of blank lines cut in two on one page
+ * (a grey band, a watermark's stray letters) goes on below the gap when
+ * no text but such debris stands in it; one that runs over a page break
+ * goes on at the top of the next page when nothing but page furniture
+ * stands between. */
+static void
+stitch_gaps(struct budtab_doc *doc)
+{
+	for (size_t i = 0; i + 1 < doc->tables.n; i++) {
+		const struct table *t = &doc->tables.tables[i];
+		struct table *u = &doc->tables.tables[i + 1];
+		bool text_between = false;
+
+		if (u->continues >= 0)
+			continue;
+		/* across a page break: nothing but page furniture between; the
+		 * two pages' columns need not fall in the same places */
+		if (u->page == t->page + 1 && !t->text_below && !u->text_above) {
+			u->continues = (int)i;
+			continue;
+		}
+		if (u->page != t->page || u->box.y0 < t->box.y1 ||
+		    fmin(t->box.x1, u->box.x1) - fmax(t->box.x0, u->box.x0) <
+			0.5 * fmin(t->box.x1 - t->box.x0, u->box.x1 - u->box.x0))
+			continue;
+		for (guint k = 0; k < doc->lines->len && !text_between; k++) {
+			const struct text_line *l =
+				&g_array_index(doc->lines, struct text_line, k);
+
+			text_between = l->page == t->page &&
+				l->box.y0 >= t->box.y1 - 1 && l->box.y1 <= u->box.y0 + 1 &&
+				g_utf8_strlen(l->text, -1) > 2;
+		}
+		if (!text_between)
+			u->continues = (int)i;
+	}
 }
 
 bool
 source_text_read(struct budtab_doc *doc, const char *data, size_t len,
 	const struct budtab_limits *lim, struct budtab_error *err)
 {
-	GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(struct glyph));
+	GArray *all = read_lines(data, len);
 	GArray *heights = g_array_new(FALSE, FALSE, sizeof(double));
-	const char *p = data, *end = data + len;
-	int line = 0, col = 0, page = 1, spaces = 0, field = 0, slot;
-	bool tabs = tab_layout(data, len, &slot);
-	double width = 0;
+	struct tline *L = (struct tline *)all->data;
+	bool tabs = tab_separated(all);
+	bool wide = tabs || alignment_score(all, true) > alignment_score(all, false);
+	struct emitter em = { g_array_new(FALSE, FALSE, sizeof(struct glyph)),
+		g_array_new(FALSE, FALSE, sizeof(struct rule)), lim, 1, err,
+		false };
+	guint start = 0;
 	bool ok = true;
 
 	doc->n_pages = 0;
-	while (p < end && ok) {
-		gunichar c = g_utf8_get_char(p);
-
-		p = g_utf8_next_char(p);
-		if (c == '\f' || c == '\n' || c == '\r') {
-			if (c == '\r' && p < end && *p == '\n')
-				p++;
-			spaces = 0;
-			col = 0;
-			field = 0;
-			line++;
-			if (c == '\f') {
-				ok = flush_page(doc, glyphs, width, line, page++, lim,
-					heights, err);
-				line = 0;
-				width = 0;
-			}
+	for (guint i = 0; i <= all->len && ok; i++) {
+		if (i < all->len && L[i].end)
 			continue;
-		}
-		if (c == '\t') {
-			field++;
-			col = tabs ? field * slot : (col / 8 + 1) * 8 + CELL_GAP;
-			spaces = 0;
-			continue;
-		}
-		if (g_unichar_isspace(c) || c == 0x3000) {
-			/* A second space in a row marks a column gap, except
-			 * inside a tab-separated field. */
-			col += ++spaces == 2 && !tabs ? 1 + CELL_GAP : 1;
-			continue;
-		}
-		if (glyphs->len >= (guint)lim->max_glyphs) {
+		if (em.page > lim->max_pages) {
 			error_set(err, BUDTAB_ERR_LIMIT,
-				"page %d has more than %d characters (--max-glyphs)",
-				page, lim->max_glyphs);
+				"more than %d pages (--max-pages)", lim->max_pages);
 			ok = false;
 			break;
 		}
-		spaces = 0;
-		if (g_unichar_iszerowidth(c) || g_unichar_iscntrl(c))
-			continue;
-		{
-			int w = g_unichar_iswide(c) ? 2 : 1;
-			struct glyph g = { c, { col * COL, line * LINE + 2,
-				(col + w) * COL, line * LINE + 2 + SIZE }, SIZE };
-
-			g_array_append_val(glyphs, g);
-			col += w;
-			if (col * COL > width)
-				width = col * COL;
-		}
+		/* a page: the lines up to a form feed or the end; nothing
+		 * after the last form feed is no page */
+		if (i < all->len || i > start || em.page == 1)
+			ok = read_page(doc, &em, L + start, (int)(i - start), tabs,
+				wide, heights);
+		em.page++;
+		start = i + 1;
 	}
-	if (ok && (glyphs->len > 0 || page == 1))
-		ok = flush_page(doc, glyphs, width, line, page, lim, heights, err);
-	if (ok)
-		doc_finish_pages(doc, (const double *)heights->data);
-	g_array_free(glyphs, TRUE);
+	if (ok) {
+		doc_finish_pages(doc, (const double *)heights->data, (int)heights->len);
+		stitch_gaps(doc);
+	}
+	for (guint i = 0; i < all->len; i++)
+		if (L[i].pieces)
+			g_array_free(L[i].pieces, TRUE);
+	g_array_free(all, TRUE);
+	g_array_free(em.glyphs, TRUE);
+	g_array_free(em.rules, TRUE);
 	g_array_free(heights, TRUE);
 	return ok;
 }
