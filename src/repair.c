@@ -198,6 +198,35 @@ split_cols(struct table *t, struct cell *cell, char **texts, int n)
 	return true;
 }
 
+/* Splits a cell spanning columns into cells over the ranges starting at
+ * starts[0 .. n) (starts[0] its first column), holding texts (taken). */
+static void
+split_ranges(struct table *t, struct cell *cell, char **texts, const int *starts,
+	int n)
+{
+	int r = cell->row, rs = cell->rowspan, end = cell->col + cell->colspan;
+	GArray *all = g_array_new(FALSE, FALSE, sizeof(struct cell));
+
+	for (size_t k = 0; k < t->n_cells; k++) {
+		if (&t->cells[k] == cell) {
+			g_free(cell->text);
+			continue;
+		}
+		g_array_append_val(all, t->cells[k]);
+	}
+	for (int i = 0; i < n; i++) {
+		int c = starts[i], ce = i + 1 < n ? starts[i + 1] : end;
+		struct cell x = { r, c, rs, ce - c, { t->col_x[c], t->row_y[r],
+			t->col_x[ce], t->row_y[r + rs] }, texts[i] };
+
+		g_array_append_val(all, x);
+	}
+	g_array_sort(all, cmp_cell);
+	g_free(t->cells);
+	t->n_cells = all->len;
+	t->cells = (struct cell *)g_array_free(all, FALSE);
+}
+
 /* The cell right of c in its row (the next one starting after it). */
 static struct cell *
 cell_right(struct table *t, const struct cell *c)
@@ -581,7 +610,7 @@ vocab_split(const struct repair *x, const char *key, int n, long *cut,
  * cell spanning n columns that is n headers run together (letter-spaced
  * labels) is split into them. */
 static void
-repair_header_row(struct repair *x, struct table *t, int r)
+repair_header_row(struct repair *x, struct table *t, int r, const bool *data_cols)
 {
 	for (int c = 0; c < t->cols;) {
 		struct cell *a = cell_at(t, r, c), *b;
@@ -596,6 +625,32 @@ repair_header_row(struct repair *x, struct table *t, int r)
 		    g_utf8_strlen(ka, -1) <= MAX_VOCAB_KEY) {
 			long *cut = g_new0(long, a->colspan + 1);
 
+			/* fewer headers than columns: one a column of cells below */
+			for (int n = a->colspan - 1; n >= 2 && data_cols; n--) {
+				int *starts = g_new(int, n), found = 0;
+
+				for (int k = a->col; k < a->col + a->colspan && found < n; k++)
+					if (data_cols[k])
+						starts[found++] = k;
+				if (found == n && vocab_split(x, ka, n, cut, known_header)) {
+					char **texts = g_new0(char *, n);
+
+					starts[0] = a->col;
+					for (int i = 0; i < n; i++)
+						texts[i] = g_utf8_substring(ka, cut[i], cut[i + 1]);
+					warn(x, t->page, "repaired-header",
+						"header '%s' read as %d column headers", a->text, n);
+					split_ranges(t, a, texts, starts, n);
+					g_free(texts);
+					g_free(starts);
+					g_free(cut);
+					cut = NULL;
+					break;
+				}
+				g_free(starts);
+			}
+			if (!cut)
+				continue;
 			if (vocab_split(x, ka, a->colspan, cut, known_header)) {
 				char **texts = g_new0(char *, a->colspan);
 				int n = a->colspan;
@@ -638,6 +693,21 @@ repair_header_row(struct repair *x, struct table *t, int r)
 	}
 }
 
+/* Columns of t holding text in some row below row r. */
+static bool *
+data_columns(struct table *t, int r)
+{
+	bool *used = g_new0(bool, t->cols + 1);
+
+	for (size_t k = 0; k < t->n_cells; k++) {
+		const struct cell *c = &t->cells[k];
+
+		if (c->row > r && c->text && c->colspan == 1)
+			used[c->col] = true;
+	}
+	return used;
+}
+
 static void
 find_header(struct repair *x, struct chain *ch)
 {
@@ -645,9 +715,10 @@ find_header(struct repair *x, struct chain *ch)
 	for (guint i = 0; i < ch->rows->len; i++) {
 		struct crow *cr = &g_array_index(ch->rows, struct crow, i);
 		int hits = header_hits(x, cr->t, cr->r);
+		g_autofree bool *data_cols = data_columns(cr->t, cr->r);
 
 		if (hits >= 2 || (hits >= 1 && cr->t->cols >= 3)) {
-			repair_header_row(x, cr->t, cr->r);
+			repair_header_row(x, cr->t, cr->r, data_cols);
 			hits = header_hits(x, cr->t, cr->r);
 		} else {
 			/* a letter-spaced header may be one cell */
@@ -655,7 +726,7 @@ find_header(struct repair *x, struct chain *ch)
 				const struct cell *cell = table_cell_at(cr->t, cr->r, c);
 
 				if (cell && cell->colspan >= 3) {
-					repair_header_row(x, cr->t, cr->r);
+					repair_header_row(x, cr->t, cr->r, data_cols);
 					hits = header_hits(x, cr->t, cr->r);
 					break;
 				}
@@ -911,15 +982,33 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 			continue;
 		ko = key_of(o->text);
 		kl = key_of(left->text);
-		next = cell_right(t, o);
-		if (next && next->row == r && is_empty(next->text) &&
-		    column_field(x, ch, t, next->col) == F_TARGET &&
-		    kl && strcmp(ko, kl) == 0) {
-			warn(x, t->page, "repaired-shifted-row",
-				"'%s' read as the 指标值 one column early", o->text);
-			set_text(next, o->text);
-			o->text = NULL;
-			continue;
+		/* the next header's columns, right of the orphan's own */
+		{
+			enum colfield own = column_field(x, ch, t, c);
+			int n0 = c + 1, n1;
+			bool empty = true;
+
+			while (n0 < t->cols && (column_field(x, ch, t, n0) == own ||
+			       column_field(x, ch, t, n0) == F_NONE))
+				n0++;
+			n1 = n0;
+			while (n1 < t->cols && column_field(x, ch, t, n1) ==
+			       column_field(x, ch, t, n0))
+				n1++;
+			for (int k = c + 1; k < n1 && empty; k++)
+				empty = is_empty(text_at(t, r, k));
+			next = n0 < t->cols ? cell_at(t, r, n0) : NULL;
+			/* with the next header's cell empty the orphan is that
+			 * cell, set one column early */
+			if (empty && next && next->row == r && next->rowspan == 1 &&
+			    column_field(x, ch, t, n0) != F_EXTRA) {
+				warn(x, t->page, "repaired-shifted-row",
+					"'%s' read as the cell of the next column, set early",
+					o->text);
+				set_text(next, o->text);
+				o->text = NULL;
+				continue;
+			}
 		}
 		if (is_empty(left->text))
 			continue;
@@ -1383,11 +1472,42 @@ align_headers(struct repair *x, struct chain *ch)
 	g_free(hi);
 }
 
+/* A row holding nothing but a character or two outside the 一级指标
+ * column (a watermark's letter a dump set among the rows) is debris. */
+static void
+drop_stray_letters(struct repair *x, struct chain *ch)
+{
+	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
+		const struct crow *cr = &g_array_index(ch->rows, struct crow, i);
+		struct cell *only = NULL;
+		int n = 0;
+
+		for (int c = 0; c < cr->t->cols; c++) {
+			struct cell *cell = cell_at(cr->t, cr->r, c);
+
+			if (cell && cell->row == cr->r && cell->col == c &&
+			    !is_empty(cell->text)) {
+				n++;
+				only = cell;
+			}
+		}
+		if (n == 1 && only->rowspan == 1 &&
+		    column_field(x, ch, cr->t, only->col) != F_LEVEL1 &&
+		    column_field(x, ch, cr->t, only->col) != F_LEVEL2 &&
+		    g_utf8_strlen(only->text, -1) <= 2) {
+			warn(x, cr->t->page, "dropped-fragment",
+				"'%s' alone on a row dropped as debris", only->text);
+			set_text(only, NULL);
+		}
+	}
+}
+
 static void
 repair_indicators(struct repair *x, struct chain *ch)
 {
 	if (ch->header < 0)
 		return;
+	drop_stray_letters(x, ch);
 	align_headers(x, ch);
 	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
 		struct crow *cr = &g_array_index(ch->rows, struct crow, i);
@@ -1822,6 +1942,52 @@ drop_debris(struct repair *x, struct table *t, int end)
 	}
 }
 
+/* Empty slots a dump's columns put between a label and its value (the
+ * budget line's cells need not fall in the indicator rows' columns): the
+ * value's cell takes them in, so it stands beside its label again. */
+static void
+close_gaps(struct repair *x, struct table *t, int end, const bool *schedule)
+{
+	for (int r = 0; r < end; r++) {
+		if (schedule[r])
+			continue;
+		for (int c = 0; c < t->cols; c++) {
+			struct cell *l = cell_at(t, r, c), *gap, *v;
+			int span = 0;
+
+			if (!l || l->row != r || l->col != c || !cell_label(x, l))
+				continue;
+			gap = cell_right(t, l);
+			if (!gap || gap->row != r || gap->rowspan != 1 || !is_empty(gap->text))
+				continue;
+			v = gap;
+			while (v && v->row == r && v->rowspan == 1 && is_empty(v->text)) {
+				span += v->colspan;
+				v = cell_right(t, v);
+			}
+			if (!v || v->row != r || v->rowspan != 1 || cell_label(x, v))
+				continue;
+			merge_rect(t, r, gap->col, 1, span + v->colspan, g_strdup(v->text));
+		}
+	}
+}
+
+/* Whether the chain holds a performance-goal table: a project label in
+ * its head, or an indicator header. */
+static bool
+project_table(struct repair *x, const struct chain *ch)
+{
+	if (ch->header >= 0)
+		return true;
+	for (size_t k = 0; k < ch->head->n_cells; k++) {
+		const char *l = cell_label(x, &ch->head->cells[k]);
+
+		if (l && (strcmp(l, "code") == 0 || strcmp(l, "name") == 0))
+			return true;
+	}
+	return false;
+}
+
 static void
 repair_block(struct repair *x, struct chain *ch)
 {
@@ -1829,12 +1995,14 @@ repair_block(struct repair *x, struct chain *ch)
 	int end = t->rows;
 	bool *schedule;
 
+	if (!project_table(x, ch))
+		return;
 	if (ch->header >= 0 &&
 	    g_array_index(ch->rows, struct crow, ch->header).t == t)
 		end = g_array_index(ch->rows, struct crow, ch->header).r;
-	drop_debris(x, t, end);
 	part_glued_labels(x, t, end);
 	join_label_column(x, t, end);
+	drop_debris(x, t, end);
 	schedule = g_new0(bool, t->rows + 1);
 	for (int r = 0; r < end; r++) {
 		const struct cell *c = table_cell_at(t, r, 0);
@@ -1847,6 +2015,7 @@ repair_block(struct repair *x, struct chain *ch)
 			repair_schedule(x, t, r);
 		}
 	}
+	close_gaps(x, t, end, schedule);
 	join_values(x, t, end, schedule);
 	g_free(schedule);
 }

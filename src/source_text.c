@@ -74,6 +74,8 @@ struct frag {
 	int x0, x1;          /* dump columns */
 	int c0, c1;          /* the table columns it covers, inclusive */
 	double anchor;       /* where its column is (a cluster's middle), or NAN */
+	bool soft;           /* cut from the fragment before it at a space
+	                      * between two ideographs */
 };
 
 struct region {
@@ -151,6 +153,52 @@ letter_spaced(const struct piece *pc, int *n)
 	return *n > 0;
 }
 
+/* A piece that begins with three or more single characters parted by
+ * spaces and goes on with a word (项 目 名 称 重点优抚…): the letters are
+ * a label of their own. */
+static void
+part_letters(GArray *pieces, bool wide)
+{
+	for (guint i = 0; i < pieces->len; i++) {
+		struct piece *pc = &g_array_index(pieces, struct piece, i);
+		const char *q = pc->p, *last_space = NULL;
+		int letters = 0, x = pc->x0, space_x = 0;
+
+		while (q < pc->end) {
+			const char *next = g_utf8_next_char(q);
+			gunichar c = g_utf8_get_char(q);
+
+			if (is_space(c)) {
+				last_space = q;
+				space_x = x;
+			} else if (!g_unichar_iswide(c) ||
+				   (next < pc->end && !is_space(g_utf8_get_char(next)))) {
+				break;
+			} else {
+				letters++;
+			}
+			x += char_width(c, wide);
+			q = next;
+		}
+		if (letters >= 3 && q < pc->end && last_space && last_space > pc->p) {
+			struct piece rest = *pc;
+			const char *r = last_space;
+			int rx = space_x;
+
+			while (r < pc->end && is_space(g_utf8_get_char(r))) {
+				rx += char_width(g_utf8_get_char(r), wide);
+				r = g_utf8_next_char(r);
+			}
+			rest.p = r;
+			rest.x0 = rx;
+			pc->end = last_space;
+			pc->x1 = space_x;
+			pc->whole = true;
+			g_array_insert_val(pieces, i + 1, rest);
+		}
+	}
+}
+
 /* A label spread over its cell's width (项   目   编   码) comes out of a
  * dump as single characters parted by runs of spaces; three or more
  * such characters in a row are one piece again. */
@@ -166,7 +214,9 @@ join_letter_spaced(GArray *pieces)
 			total += n;
 			j++;
 		}
-		if (j - i >= 2 && total >= 3) {
+		if (j - i == 1 && total >= 3) {
+			g_array_index(pieces, struct piece, i).whole = true;
+		} else if (j - i >= 2 && total >= 3) {
 			struct piece *a = &g_array_index(pieces, struct piece, i);
 			const struct piece *b = &g_array_index(pieces, struct piece, j - 1);
 
@@ -229,8 +279,10 @@ split_line(struct tline *l, bool tabs, bool wide)
 		add_piece(l->pieces, q, q, x, x, field);
 	l->width = x;
 	l->blank = last_end == NULL;
-	if (!(tabs && l->tabbed))
+	if (!(tabs && l->tabbed)) {
+		part_letters(l->pieces, wide);
 		join_letter_spaced(l->pieces);
+	}
 }
 
 /* The lines of data, split at line breaks; a form feed is a line of its
@@ -361,6 +413,31 @@ tiny_line(const struct tline *l)
 	return g_utf8_strlen(pc->p, pc->end - pc->p) <= 2;
 }
 
+static bool
+pieces_overlap(const struct tline *a, const struct tline *b)
+{
+	for (guint i = 0; i < a->pieces->len; i++)
+		for (guint j = 0; j < b->pieces->len; j++) {
+			const struct piece *p = &g_array_index(a->pieces, struct piece, i);
+			const struct piece *q = &g_array_index(b->pieces, struct piece, j);
+
+			if (MIN(p->x1, q->x1) > MAX(p->x0, q->x0))
+				return true;
+		}
+	return false;
+}
+
+/* Whether line k is the upper half of a wrapped cell of the row printed
+ * on the line of several pieces right under it: its text where that line
+ * has none and where the line under that has some. */
+static bool
+upper_half(const struct tline *L, int k, int n)
+{
+	return k + 2 < n && !L[k + 1].blank && !L[k + 2].blank &&
+		L[k + 1].pieces->len >= 2 && !pieces_overlap(&L[k], &L[k + 1]) &&
+		pieces_overlap(&L[k], &L[k + 2]);
+}
+
 /* Space-aligned tables: from a line of two or more pieces on, over blank
  * lines, until a run of blank lines that no line of several pieces
  * follows.  One or two lines just above may be the upper half of a
@@ -384,7 +461,8 @@ space_regions(const struct tline *L, int n, GArray *out)
 				continue;
 			}
 			if (!table_line(&L[k]) ||
-			    (gap >= TABLE_END_BLANKS && L[k].pieces->len < 2))
+			    (gap >= TABLE_END_BLANKS && L[k].pieces->len < 2 &&
+			     !upper_half(L, k, n)))
 				break;
 			gap = 0;
 			last = k + 1;
@@ -715,96 +793,135 @@ frag_columns(struct frag *f, const GArray *bounds)
 	f->c1 = MAX(f->c0, column_at(bounds, f->x1 - tol));
 }
 
-/* Cuts a piece into fragments: at each column boundary it runs over where
- * a space stands on or beside it; over one with no space near, and over
- * any when the piece is letter-spaced or the clustering placed it, the
- * fragment spans. */
+/* Cuts a piece into fragments.  pdftotext sets two cells of a row one
+ * space apart where they nearly touch, and cell text of ideographs has no
+ * spaces, so a piece is cut at every space between two ideographs (the
+ * part after it is marked soft: it may still be the same cell's, see
+ * part_soft_cuts); a piece that no column holds (it runs over others) is
+ * cut too at a space on or beside a column boundary it runs over, and
+ * spans the boundaries it runs over with no space near.  A letter-spaced
+ * piece is never cut. */
 static void
 cut_piece(const struct piece *pc, int line, const GArray *bounds, bool wide,
 	GArray *frags)
 {
 	struct frag f = { pc->p, pc->end, line, pc->x0, pc->x1, 0, 0,
-		pc->field >= 0 ? pc->anchor : NAN };
-	GArray *sp_x, *sp_at, *sp_wide;
-	int x = pc->x0;
+		pc->field >= 0 ? pc->anchor : NAN, false };
+	int x = pc->x0, prev_c1 = -1;
+	bool soft = false;
+	const char *prev = NULL;
 
 	if (pc->whole) {
 		frag_columns(&f, bounds);
 		g_array_append_val(frags, f);
 		return;
 	}
-	sp_x = g_array_new(FALSE, FALSE, sizeof(int));
-	sp_at = g_array_new(FALSE, FALSE, sizeof(const char *));
-	sp_wide = g_array_new(FALSE, FALSE, sizeof(bool));
-	for (const char *q = pc->p, *prev = NULL; q < pc->end;
-	     prev = q, q = g_utf8_next_char(q)) {
+	for (const char *q = pc->p; q < pc->end; prev = q, q = g_utf8_next_char(q)) {
 		gunichar c = g_utf8_get_char(q);
+		const char *next = g_utf8_next_char(q);
+		bool cut = false, ideographs;
 
-		if (is_space(c)) {
-			const char *next = g_utf8_next_char(q);
-			bool ideographs = prev && next < pc->end &&
-				g_unichar_iswide(g_utf8_get_char(prev)) &&
-				g_unichar_iswide(g_utf8_get_char(next));
-
-			g_array_append_val(sp_x, x);
-			g_array_append_val(sp_at, q);
-			g_array_append_val(sp_wide, ideographs);
-		}
-		if (!is_invisible(c))
-			x += char_width(c, wide);
-	}
-	for (guint k = 0; k < bounds->len; k++) {
-		double b = g_array_index(bounds, double, k);
-		int best = -1;
-
-		/* a piece the clustering placed is cut only where a space
-		 * between two ideographs parts two cells pdftotext set one
-		 * space apart */
-		if (b <= f.x0 + 1 || b >= pc->x1 - 1)
+		if (!is_space(c)) {
+			if (!is_invisible(c))
+				x += char_width(c, wide);
 			continue;
-		for (guint j = 0; j < sp_x->len; j++) {
-			double q = g_array_index(sp_x, int, j) + 0.5;
-			double slack = g_array_index(sp_wide, bool, j) ?
-				(pc->x1 - pc->x0) : SPACE_SLACK + 0.5;
-
-			if (pc->field >= 0 && !g_array_index(sp_wide, bool, j))
-				continue;
-			if (q > f.x0 && fabs(q - b) <= slack &&
-			    (best < 0 || fabs(q - b) <
-			     fabs(g_array_index(sp_x, int, best) + 0.5 - b)))
-				best = (int)j;
 		}
-		if (best < 0)
-			continue;
-		{
-			const char *at = g_array_index(sp_at, const char *, best);
-			const char *next = at;
-			int qx = g_array_index(sp_x, int, best), nx = qx;
+		ideographs = prev && next < pc->end &&
+			g_unichar_iswide(g_utf8_get_char(prev)) &&
+			g_unichar_iswide(g_utf8_get_char(next));
+		if (ideographs)
+			cut = true;
+		else if (pc->field < 0)
+			for (guint k = 0; k < bounds->len && !cut; k++) {
+				double b = g_array_index(bounds, double, k);
 
-			f.end = at;
-			f.x1 = qx;
-			while (next < pc->end && is_space(g_utf8_get_char(next))) {
-				nx += char_width(g_utf8_get_char(next), wide);
-				next = g_utf8_next_char(next);
+				cut = b > f.x0 + 1 && b < pc->x1 - 1 &&
+					fabs(x + 0.5 - b) <= SPACE_SLACK + 0.5;
 			}
+		if (cut && q > f.p) {
+			f.end = q;
+			f.x1 = x;
+			frag_columns(&f, bounds);
+			if (f.soft)
+				f.c0 = f.c1 = column_at(bounds, f.x0 + fmin(2.0, (f.x1 - f.x0) / 2.0));
+			if (f.c0 < prev_c1) {
+				f.c1 = MAX(f.c1 - f.c0 + prev_c1, prev_c1);
+				f.c0 = prev_c1;
+			}
+			prev_c1 = f.c1;
+			g_array_append_val(frags, f);
 			f.anchor = NAN;
-			if (f.end > f.p) {
-				frag_columns(&f, bounds);
-				g_array_append_val(frags, f);
-			}
+			f.soft = ideographs;
 			f.p = next;
-			f.x0 = nx;
+			f.x0 = x + char_width(c, wide);
+			soft = ideographs;
 		}
+		x += char_width(c, wide);
 	}
+	(void)soft;
 	f.end = pc->end;
 	f.x1 = pc->x1;
 	if (f.end > f.p) {
 		frag_columns(&f, bounds);
+		/* a part cut at a space between ideographs is one cell: the
+		 * column of its middle */
+		if (f.soft)
+			f.c0 = f.c1 = column_at(bounds, f.x0 + fmin(2.0, (f.x1 - f.x0) / 2.0));
+		if (f.c0 < prev_c1) {
+			f.c1 = MAX(f.c1 - f.c0 + prev_c1, prev_c1);
+			f.c0 = prev_c1;
+		}
 		g_array_append_val(frags, f);
 	}
-	g_array_free(sp_x, TRUE);
-	g_array_free(sp_at, TRUE);
-	g_array_free(sp_wide, TRUE);
+}
+
+/* A place inside column c, to pin a fragment moved there. */
+static double
+column_middle(const GArray *bounds, int c)
+{
+	int n = (int)bounds->len;
+
+	if (n == 0)
+		return 0;
+	if (c <= 0)
+		return g_array_index(bounds, double, 0) - 1;
+	if (c >= n)
+		return g_array_index(bounds, double, n - 1) + 1;
+	return (g_array_index(bounds, double, c - 1) +
+		g_array_index(bounds, double, c)) / 2;
+}
+
+/* A soft cut (a space between ideographs) that left both parts in one
+ * column parts two cells when the column right of them is empty in the
+ * row: the right part moves there.  Otherwise the parts stay one cell. */
+static void
+part_soft_cuts(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
+{
+	const int *rs = (const int *)rows->data;
+	int nrows = (int)rows->len - 1;
+
+	for (guint k = 1; k < frags->len; k++) {
+		struct frag *f = &g_array_index(frags, struct frag, k);
+		const struct frag *g = &g_array_index(frags, struct frag, k - 1);
+		int r = 0, c = f->c0 + 1;
+		bool free_col = c < ncols;
+
+		if (!f->soft || g->line != f->line || g->c1 != f->c0 || f->c0 != f->c1)
+			continue;
+		while (r + 1 < nrows && rs[r + 1] <= f->line)
+			r++;
+		for (guint j = 0; j < frags->len && free_col; j++) {
+			const struct frag *h = &g_array_index(frags, struct frag, j);
+
+			if (h->line >= rs[r] && h->line < rs[r + 1] && h->c0 <= c &&
+			    h->c1 >= c)
+				free_col = false;
+		}
+		if (free_col) {
+			f->c0 = f->c1 = c;
+			f->anchor = column_middle(bounds, c);
+		}
+	}
 }
 
 struct chain_of_lines {
@@ -819,7 +936,7 @@ struct chain_of_lines {
  * right goes to the empty column on its right (or the one further left
  * to the empty column on its left). */
 static void
-part_stacked(GArray *frags, const GArray *rows, int ncols)
+part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 {
 	const int *rs = (const int *)rows->data;
 	int nrows = (int)rows->len - 1;
@@ -868,7 +985,7 @@ part_stacked(GArray *frags, const GArray *rows, int ncols)
 						struct frag *f = &g_array_index(frags, struct frag, k);
 
 						f->c0 = f->c1 = to;
-						f->anchor = NAN;
+						f->anchor = column_middle(bounds, to);
 					}
 			}
 			g_free(which);
@@ -1178,7 +1295,7 @@ plan_tab_table(const struct tline *L, const struct region *rg, bool wide,
 		for (guint k = 0; k < L[i].pieces->len; k++) {
 			const struct piece *pc = &g_array_index(L[i].pieces, struct piece, k);
 			struct frag f = { pc->p, pc->end, i, pc->field * slot + 1, 0,
-				pc->field, pc->field, NAN };
+				pc->field, pc->field, NAN, false };
 
 			if (pc->end > pc->p && pc->field < m)
 				g_array_append_val(t->frags, f);
@@ -1311,7 +1428,8 @@ plan_space_table(const struct tline *L, const struct region *rg, bool wide,
 		int end = rg->last;
 
 		g_array_append_val(t->rows, end);
-		part_stacked(t->frags, t->rows, m);
+		part_soft_cuts(t->frags, t->rows, m, bounds);
+		part_stacked(t->frags, t->rows, m, bounds);
 		if (part_side_by_side(t->frags, t->rows, bounds)) {
 			for (guint k = 0; k < t->frags->len; k++)
 				frag_columns(&g_array_index(t->frags, struct frag, k), bounds);
