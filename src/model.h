@@ -37,7 +37,7 @@ struct rule {
 struct page {
 	int number;            /* 1-based page number in the document */
 	double width, height;  /* as displayed */
-	struct glyph *glyphs;  /* in the producer's text order */
+	struct glyph *glyphs;  /* in the source's reading order */
 	size_t n_glyphs;
 	struct rule *rules;
 	size_t n_rules;
