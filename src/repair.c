@@ -959,6 +959,72 @@ unshift_row(struct repair *x, const struct chain *ch, struct table *t, int r)
 	g_array_free(cols, TRUE);
 }
 
+/* A 指标值 run into the cell before it (…比例≥62%) while the 指标值
+ * columns of the row are empty: the value is parted off into them. */
+static void
+part_run_in_target(struct repair *x, const struct chain *ch, struct table *t,
+	int r)
+{
+	int target = column_of(x, ch, t, F_TARGET);
+	struct cell *tc;
+
+	if (target < 1)
+		return;
+	for (int c = target; c < t->cols &&
+	     column_field(x, ch, t, c) == F_TARGET; c++) {
+		const struct cell *cell = table_cell_at(t, r, c);
+
+		if (cell && cell->col >= target && !is_empty(cell->text))
+			return;
+	}
+	for (int c = target - 1; c >= 0; c--) {
+		struct cell *cell = cell_at(t, r, c);
+		g_autofree char *k = NULL;
+		struct pmatch *m = NULL;
+		long off;
+
+		if (!cell || cell->row != r || is_empty(cell->text))
+			continue;
+		c = cell->col;
+		if (cell->rowspan != 1)
+			return;
+		k = key_of(cell->text);
+		/* the last place a value can start whose rest parses */
+		for (off = g_utf8_strlen(k, -1) - 1; off > 0; off--) {
+			const char *rest = g_utf8_offset_to_pointer(k, off);
+
+			if (patterns_match(x->p, "repair.target.start", rest, &m) &&
+			    pmatch_group_offset(m, "start") == 0 &&
+			    is_target_value(x, rest) &&
+			    !g_unichar_isdigit(g_utf8_get_char(
+				    g_utf8_prev_char(rest)))) {
+				g_autofree char *head = g_strndup(k, (gsize)(rest - k));
+
+				warn(x, t->page, "repaired-split-cell",
+					"'%s' read as '%s' and the 指标值 '%s'", cell->text,
+					head, rest);
+				if (cell->col + cell->colspan > target) {
+					char *texts[2] = { g_strdup(head), g_strdup(rest) };
+					int starts[2] = { cell->col, target };
+
+					split_ranges(t, cell, texts, starts, 2);
+				} else {
+					tc = cell_at(t, r, target);
+					if (tc && tc->row == r && tc->col == target) {
+						set_text(tc, g_strdup(rest));
+						set_text(cell, g_strdup(head));
+					}
+				}
+				pmatch_destroy(m);
+				return;
+			}
+			pmatch_destroy(m);
+			m = NULL;
+		}
+		return;
+	}
+}
+
 /* A cell in a column no header stands over is the second half of the
  * cell to its left, cut by a stray tab; unless it repeats that cell
  * whole and the 指标值 right of it is empty: then it is the 指标值, one
@@ -980,8 +1046,13 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 		left = cell_at(t, r, c - 1);
 		if (!left || left->row != r || left->rowspan != 1)
 			continue;
+		/* under a header over several columns, only a cell of that
+		 * header is the orphan's first half */
+		if (column_field(x, ch, t, c) != F_NONE &&
+		    column_field(x, ch, t, left->col) != column_field(x, ch, t, c))
+			left = NULL;
 		ko = key_of(o->text);
-		kl = key_of(left->text);
+		kl = left ? key_of(left->text) : NULL;
 		/* the next header's columns, right of the orphan's own */
 		{
 			enum colfield own = column_field(x, ch, t, c);
@@ -1010,7 +1081,7 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 				continue;
 			}
 		}
-		if (is_empty(left->text))
+		if (!left || is_empty(left->text))
 			continue;
 		joined = join_halves(x, left->text, o->text, NULL, &doubt);
 		warn(x, t->page, doubt ? "doubtful-join" : "repaired-split-cell",
@@ -1517,6 +1588,7 @@ repair_indicators(struct repair *x, struct chain *ch)
 			continue;
 		unshift_row(x, ch, cr->t, cr->r);
 		join_orphans(x, ch, cr->t, cr->r);
+		part_run_in_target(x, ch, cr->t, cr->r);
 		l2 = level2_cell(x, ch, cr);
 		if (l2)
 			complete_level(x, cr->t, l2);

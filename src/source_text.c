@@ -457,7 +457,12 @@ space_regions(const struct tline *L, int n, GArray *out)
 		last = i + 1;
 		for (int k = i + 1; k < n; k++) {
 			if (L[k].blank || tiny_line(&L[k])) {
-				gap++;
+				/* a character or two right under the table: the tail
+				 * of a wrapped cell */
+				if (!L[k].blank && gap == 0 && k == last)
+					last = k + 1;
+				else
+					gap++;
 				continue;
 			}
 			if (!table_line(&L[k]) ||
@@ -826,9 +831,12 @@ cut_piece(const struct piece *pc, int line, const GArray *bounds, bool wide,
 				x += char_width(c, wide);
 			continue;
 		}
+		/* ideographs both sides, or an ideograph and a value that
+		 * starts with a comparison sign (…业务 ≥18000件) */
 		ideographs = prev && next < pc->end &&
 			g_unichar_iswide(g_utf8_get_char(prev)) &&
-			g_unichar_iswide(g_utf8_get_char(next));
+			(g_unichar_iswide(g_utf8_get_char(next)) ||
+			 g_unichar_type(g_utf8_get_char(next)) == G_UNICODE_MATH_SYMBOL);
 		if (ideographs)
 			cut = true;
 		else if (pc->field < 0)
