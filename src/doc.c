@@ -199,7 +199,10 @@ drop_furniture(struct budtab_doc *doc, const double *heights, int n_pages)
 		g_free(g_array_index(lines, struct text_line, i).text);
 		g_array_remove_index(lines, i);
 	}
-	g_strfreev(keys);
+	/* keys has holes (lines outside the margins): not a strv */
+	for (guint i = 0; i < lines->len; i++)
+		g_free(keys[i]);
+	g_free(keys);
 	g_free(cand);
 	g_free(drop);
 	g_hash_table_destroy(pages);
