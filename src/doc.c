@@ -142,6 +142,7 @@ drop_furniture(struct budtab_doc *doc, const double *heights, int n_pages)
 	bool *cand = g_new0(bool, lines->len + 1);
 	bool *drop = g_new0(bool, lines->len + 1);
 	guint need = (guint)CLAMP(n_pages, 2, 3);
+	guint n_lines = lines->len;
 
 	for (guint i = 0; i < lines->len; i++) {
 		struct text_line *l = &g_array_index(lines, struct text_line, i);
@@ -199,8 +200,9 @@ drop_furniture(struct budtab_doc *doc, const double *heights, int n_pages)
 		g_free(g_array_index(lines, struct text_line, i).text);
 		g_array_remove_index(lines, i);
 	}
-	/* keys has holes (lines outside the margins): not a strv */
-	for (guint i = 0; i < lines->len; i++)
+	/* keys has holes (lines outside the margins): not a strv; and
+	 * lines has lost the dropped ones by now */
+	for (guint i = 0; i < n_lines; i++)
 		g_free(keys[i]);
 	g_free(keys);
 	g_free(cand);
