@@ -1573,11 +1573,106 @@ drop_stray_letters(struct repair *x, struct chain *ch)
 	}
 }
 
+/* A fragment of the table on a later page has columns of its own (a
+ * dump lays each page out afresh), but the records read every row under
+ * the first page's headers.  A fragment that repeats the header row gets
+ * the head's column places: each of its headers over the place of the
+ * head's header of the same field, the boundaries between taken along. */
+static void
+align_fragments(struct repair *x, struct chain *ch)
+{
+	const struct crow *h = &g_array_index(ch->rows, struct crow, ch->header);
+	struct table *last = h->t;
+
+	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
+		const struct crow *cr = &g_array_index(ch->rows, struct crow, i);
+		struct table *t = cr->t;
+		double *nx;
+		bool ok = true;
+
+		if (t == last || header_hits(x, t, cr->r) < 3)
+			continue;
+		last = t;
+		nx = g_new(double, t->cols + 1);
+		for (int c = 0; c <= t->cols; c++)
+			nx[c] = NAN;
+		for (int c = 0; c < t->cols;) {
+			const struct cell *fc = table_cell_at(t, cr->r, c);
+			const char *ff;
+
+			if (!fc) {
+				c++;
+				continue;
+			}
+			c = fc->col + fc->colspan;
+			ff = fc->row == cr->r && fc->text ?
+				patterns_classify(x->p, "col.", fc->text, NULL) : NULL;
+			if (!ff)
+				continue;
+			for (int k = 0; k < h->t->cols;) {
+				const struct cell *hc = table_cell_at(h->t, h->r, k);
+				const char *hf;
+
+				if (!hc) {
+					k++;
+					continue;
+				}
+				k = hc->col + hc->colspan;
+				hf = hc->text ? patterns_classify(x->p, "col.", hc->text, NULL) :
+					NULL;
+				if (hf && strcmp(hf, ff) == 0) {
+					if (isnan(nx[fc->col]))
+						nx[fc->col] = hc->box.x0;
+					if (isnan(nx[fc->col + fc->colspan]))
+						nx[fc->col + fc->colspan] = hc->box.x1;
+					break;
+				}
+			}
+		}
+		/* boundaries between known ones, spaced as they were */
+		for (int c = 0; c <= t->cols && ok; c++) {
+			int a = c, b;
+
+			if (!isnan(nx[c]))
+				continue;
+			while (a >= 0 && isnan(nx[a]))
+				a--;
+			b = c;
+			while (b <= t->cols && isnan(nx[b]))
+				b++;
+			if (a >= 0 && b <= t->cols)
+				nx[c] = nx[a] + (nx[b] - nx[a]) * (t->col_x[c] - t->col_x[a]) /
+					fmax(1e-9, t->col_x[b] - t->col_x[a]);
+			else if (a >= 0)
+				nx[c] = nx[a] + (t->col_x[c] - t->col_x[a]);
+			else if (b <= t->cols)
+				nx[c] = nx[b] - (t->col_x[b] - t->col_x[c]);
+			else
+				ok = false;
+		}
+		for (int c = 0; c < t->cols && ok; c++)
+			ok = nx[c + 1] > nx[c];
+		if (ok) {
+			memcpy(t->col_x, nx, (size_t)(t->cols + 1) * sizeof(double));
+			for (size_t k = 0; k < t->n_cells; k++) {
+				struct cell *cell = &t->cells[k];
+
+				cell->box.x0 = t->col_x[cell->col];
+				cell->box.x1 = t->col_x[cell->col + cell->colspan];
+			}
+			t->box.x0 = t->col_x[0];
+			t->box.x1 = t->col_x[t->cols];
+		}
+		g_free(nx);
+	}
+}
+
 static void
 repair_indicators(struct repair *x, struct chain *ch)
 {
 	if (ch->header < 0)
 		return;
+	align_fragments(x, ch);
 	drop_stray_letters(x, ch);
 	align_headers(x, ch);
 	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
