@@ -1043,6 +1043,37 @@ part_side_by_side(GArray *frags, const GArray *rows, GArray *bounds)
 
 /* ---- rows of a space-aligned table ------------------------------------ */
 
+/* What a line's text in a column tells of cells: a hash of the text
+ * (a cell never ends with the line it began with), and whether it
+ * starts with a comparison sign (a value begins there, it does not go
+ * on). */
+struct line_cells {
+	uint64_t fresh;              /* columns whose text begins a value */
+	uint32_t hash[MAX_COLS];     /* 0: no text */
+};
+
+static struct line_cells *
+line_cells(const GArray *frags, int first, int last)
+{
+	struct line_cells *lc = g_new0(struct line_cells, last - first + 1);
+
+	for (guint k = 0; k < frags->len; k++) {
+		const struct frag *f = &g_array_index(frags, struct frag, k);
+		struct line_cells *l = &lc[f->line - first];
+		uint32_t h = 2166136261u;
+
+		if (f->c0 >= MAX_COLS || l->hash[f->c0])
+			continue;
+		for (const char *q = f->p; q < f->end; q++)
+			h = (h ^ (uint8_t)*q) * 16777619u;
+		l->hash[f->c0] = h ? h : 1;
+		if (f->end > f->p &&
+		    g_unichar_type(g_utf8_get_char(f->p)) == G_UNICODE_MATH_SYMBOL)
+			l->fresh |= (uint64_t)1 << f->c0;
+	}
+	return lc;
+}
+
 /* What a candidate row of lines [s, e) costs.  A row's cells are
  * vertically centred, so a wrapped cell's lines stand symmetrically
  * around the row's middle: each line of asymmetry costs (half as much
@@ -1054,13 +1085,15 @@ part_side_by_side(GArray *frags, const GArray *rows, GArray *bounds)
  * column; any row earns a smaller one, so that rows part wherever nothing
  * binds them. */
 static double
-row_cost(const uint64_t *occ, int s, int e, int ncols)
+row_cost(const uint64_t *occ, const struct line_cells *lc, int s, int e,
+	int ncols)
 {
 	double cost = -1.0;
 	int wrapped = 0, singles = 0, h = e - s;
 
 	for (int c = 0; c < ncols; c++) {
 		int f = -1, l = -1, prev = -1, count = 0, off;
+		bool two = false;
 
 		for (int i = s; i < e; i++) {
 			if (!(occ[i] >> c & 1))
@@ -1069,6 +1102,11 @@ row_cost(const uint64_t *occ, int s, int e, int ncols)
 				f = i;
 			if (prev >= 0 && i - prev > 2)
 				cost += 4.0 * (i - prev - 2);
+			/* a line that repeats an earlier one, or begins a value,
+			 * begins another cell */
+			if (prev >= 0 && lc && c < MAX_COLS &&
+			    ((lc[i].fresh >> c & 1) || lc[i].hash[c] == lc[f].hash[c]))
+				two = true;
 			prev = i;
 			l = i;
 			count++;
@@ -1076,10 +1114,12 @@ row_cost(const uint64_t *occ, int s, int e, int ncols)
 		if (f < 0)
 			continue;
 		off = abs((f - s) - (e - 1 - l));
-		cost += count == 1 ? 0.5 * off : off;
+		cost += count == 1 ? 0.25 * off : off;
+		if (two)
+			cost += 3.0;
 		if (count == 1 && h % 2 == 1 && f == s + h / 2)
 			singles++;
-		if (count >= 2 && off == 0)
+		if (count >= 2 && off == 0 && !two)
 			wrapped++;
 	}
 	/* One cell alone on the middle line between two lines of several
@@ -1093,8 +1133,8 @@ row_cost(const uint64_t *occ, int s, int e, int ncols)
 /* Parts the lines [a, b) of one block (no blank line inside) into rows;
  * appends the first line of each row to rows. */
 static void
-block_rows(const uint64_t *occ, const int *line_of, int a, int b, int ncols,
-	GArray *rows)
+block_rows(const uint64_t *occ, const struct line_cells *lc, const int *line_of,
+	int a, int b, int ncols, GArray *rows)
 {
 	int n = b - a;
 	double *best = g_new(double, n + 1);
@@ -1105,7 +1145,7 @@ block_rows(const uint64_t *occ, const int *line_of, int a, int b, int ncols,
 	for (int j = 1; j <= n; j++) {
 		best[j] = INFINITY;
 		for (int i = MAX(0, j - MAX_ROW_LINES); i < j; i++) {
-			double c = best[i] + row_cost(occ, a + i, a + j, ncols);
+			double c = best[i] + row_cost(occ, lc, a + i, a + j, ncols);
 
 			if (c < best[j]) {
 				best[j] = c;
@@ -1330,6 +1370,7 @@ occupancy(const GArray *frags, int first, int last)
 	return occ;
 }
 
+
 static bool
 frags_overlap(const GArray *frags, const struct frag *f, int line)
 {
@@ -1381,6 +1422,7 @@ plan_space_table(const struct tline *L, const struct region *rg, bool wide,
 	int x_min, x_max, m, a;
 	GArray *bounds;
 	uint64_t *occ;
+	struct line_cells *lc;
 	int *line_of;
 
 	/* pieces of the lines above take no part in the columns */
@@ -1408,6 +1450,7 @@ plan_space_table(const struct tline *L, const struct region *rg, bool wide,
 			cut_piece(&g_array_index(L[i].pieces, struct piece, k), i, bounds,
 				wide, t->frags);
 	occ = occupancy(t->frags, rg->up, rg->last);
+	lc = line_cells(t->frags, rg->up, rg->last);
 	/* rows, block by block of lines between blank lines */
 	line_of = g_new(int, rg->last - rg->up + 1);
 	a = mirrored_start(L, rg, t->frags);
@@ -1422,16 +1465,21 @@ plan_space_table(const struct tline *L, const struct region *rg, bool wide,
 			line_of[n++] = b++;
 		{
 			uint64_t *bocc = g_new(uint64_t, n);
+			struct line_cells *blc = g_new(struct line_cells, n);
 
-			for (int i = 0; i < n; i++)
+			for (int i = 0; i < n; i++) {
 				bocc[i] = occ[line_of[i] - rg->up];
-			block_rows(bocc, line_of, 0, n, m, t->rows);
+				blc[i] = lc[line_of[i] - rg->up];
+			}
+			block_rows(bocc, blc, line_of, 0, n, m, t->rows);
 			g_free(bocc);
+			g_free(blc);
 		}
 		a = b;
 	}
 	g_free(line_of);
 	g_free(occ);
+	g_free(lc);
 	{
 		int end = rg->last;
 
