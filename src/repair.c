@@ -1163,7 +1163,8 @@ group_level1(struct repair *x, struct chain *ch)
 	/* labels, vertical letters joined */
 	for (long i = 0; i < n && nl < MAX_GROUPS;) {
 		const struct crow *cr = &g_array_index(ch->rows, struct crow, first + i);
-		struct cell *cell = level1_cell(x, ch, cr);
+		struct cell *cell = header_hits(x, cr->t, cr->r) >= 3 ? NULL :
+			level1_cell(x, ch, cr);
 		g_autofree char *k = cell && cell->row == cr->r ? key_of(cell->text) : NULL;
 
 		if (!k || !*k) {
@@ -1183,7 +1184,8 @@ group_level1(struct repair *x, struct chain *ch)
 			for (j = i + 1; j < n && gap <= LABEL_GAP; j++) {
 				const struct crow *cj = &g_array_index(ch->rows, struct crow,
 					first + j);
-				struct cell *cc = level1_cell(x, ch, cj);
+				struct cell *cc = header_hits(x, cj->t, cj->r) >= 3 ? NULL :
+					level1_cell(x, ch, cj);
 				g_autofree char *kj = cc && cc->row == cj->r ?
 					key_of(cc->text) : NULL;
 
@@ -1553,6 +1555,8 @@ drop_stray_letters(struct repair *x, struct chain *ch)
 		struct cell *only = NULL;
 		int n = 0;
 
+		if (header_hits(x, cr->t, cr->r) >= 3)
+			continue;
 		for (int c = 0; c < cr->t->cols; c++) {
 			struct cell *cell = cell_at(cr->t, cr->r, c);
 
@@ -1650,8 +1654,11 @@ align_fragments(struct repair *x, struct chain *ch)
 			else
 				ok = false;
 		}
+		/* a column with no header between two that have one keeps a
+		 * sliver of its own */
 		for (int c = 0; c < t->cols && ok; c++)
-			ok = nx[c + 1] > nx[c];
+			if (nx[c + 1] <= nx[c])
+				nx[c + 1] = nx[c] + 0.5;
 		if (ok) {
 			memcpy(t->col_x, nx, (size_t)(t->cols + 1) * sizeof(double));
 			for (size_t k = 0; k < t->n_cells; k++) {
