@@ -36,7 +36,7 @@
 #define SEED_MIN_ACCURACY 95.0
 #define LAYOUT_MIN_AGREEMENT 98.0
 #define DAMAGE_SEED 20240611
-#define DAMAGE_VARIANTS 400
+#define DAMAGE_VARIANTS 300
 
 /* ---- report lines, printed by main after the TAP report ------------- */
 
