@@ -469,7 +469,7 @@ header_hits(const struct repair *x, struct table *t, int r)
 }
 
 static GArray *
-chains_of(const struct repair *x, struct table_list *tables)
+chains_of(struct table_list *tables)
 {
 	GArray *chains = g_array_new(FALSE, TRUE, sizeof(struct chain));
 
@@ -495,7 +495,6 @@ chains_of(const struct repair *x, struct table_list *tables)
 		}
 		g_array_append_val(chains, ch);
 	}
-	(void)x;
 	return chains;
 }
 
@@ -1153,7 +1152,6 @@ group_level1(struct repair *x, struct chain *ch)
 	struct label labels[MAX_GROUPS];
 	int nl = 0;
 	char **need;
-	bool *body;
 	long *start;
 	double *best;
 	long *from;
@@ -1219,14 +1217,12 @@ group_level1(struct repair *x, struct chain *ch)
 	if (nl == 0)
 		return;
 	need = g_new0(char *, n);
-	body = g_new0(bool, n);
 	for (long i = 0; i < n; i++) {
 		const struct crow *cr = &g_array_index(ch->rows, struct crow, first + i);
 		struct cell *l2 = level2_cell(x, ch, cr);
 		const char *u = l2 && l2->text ?
 			patterns_classify(x->p, "under.", l2->text, NULL) : NULL;
 
-		body[i] = row_has_body(x, ch, cr->t, cr->r);
 		if (!u && l2 && l2->text)
 			u = patterns_classify(x->p, "repair.under.", l2->text, NULL);
 		for (int k = 0; u && k < nl; k++)
@@ -1314,7 +1310,6 @@ group_level1(struct repair *x, struct chain *ch)
 	for (int k = 0; k < nl; k++)
 		g_free(labels[k].text);
 	g_free(need);
-	g_free(body);
 	g_free(start);
 	g_free(best);
 	g_free(from);
@@ -1374,7 +1369,7 @@ spread_level2(struct repair *x, struct chain *ch)
  * dump's header over two slots), a row's one cell of text spans them
  * too, as the printed table's cell did. */
 static void
-span_under_headers(struct repair *x, struct chain *ch)
+span_under_headers(struct chain *ch)
 {
 	const struct crow *h = &g_array_index(ch->rows, struct crow, ch->header);
 
@@ -1412,7 +1407,6 @@ span_under_headers(struct repair *x, struct chain *ch)
 		}
 		c = c0 + cs - 1;
 	}
-	(void)x;
 }
 
 /* How many indicator rows of the chain's header table have text
@@ -1513,8 +1507,6 @@ align_headers(struct repair *x, struct chain *ch)
 		}
 		/* merging moves cells: take texts first, then merge right to left */
 		for (int i = k - 1; i >= 0; i--) {
-			const struct cell *cell = table_cell_at(t, h->r, lo[i]);
-			int c0 = cell ? cell->col : lo[i];
 			struct cell *own = NULL;
 			bool clear = true;
 
@@ -1529,7 +1521,6 @@ align_headers(struct repair *x, struct chain *ch)
 			}
 			if (!clear || !own || (own->col == lo[i] && own->colspan == hi[i] - lo[i]))
 				continue;
-			(void)c0;
 			changed = true;
 			merge_rect(t, h->r, lo[i], 1, hi[i] - lo[i], g_strdup(own->text));
 		}
@@ -1695,7 +1686,7 @@ repair_indicators(struct repair *x, struct chain *ch)
 		if (l2)
 			complete_level(x, cr->t, l2);
 	}
-	span_under_headers(x, ch);
+	span_under_headers(ch);
 	group_level1(x, ch);
 	spread_level2(x, ch);
 }
@@ -2226,7 +2217,7 @@ repair_tables(struct table_list *tables, const struct text_line *lines,
 	for (size_t i = 0; i < n_lines; i++)
 		corpus_add(x.corpus, lines[i].text);
 	unlink_new_projects(&x, tables);
-	chains = chains_of(&x, tables);
+	chains = chains_of(tables);
 	for (guint i = 0; i < chains->len; i++) {
 		struct chain *ch = &g_array_index(chains, struct chain, i);
 

@@ -813,7 +813,6 @@ cut_piece(const struct piece *pc, int line, const GArray *bounds, bool wide,
 	struct frag f = { pc->p, pc->end, line, pc->x0, pc->x1, 0, 0,
 		pc->field >= 0 ? pc->anchor : NAN, false };
 	int x = pc->x0, prev_c1 = -1;
-	bool soft = false;
 	const char *prev = NULL;
 
 	if (pc->whole) {
@@ -862,11 +861,9 @@ cut_piece(const struct piece *pc, int line, const GArray *bounds, bool wide,
 			f.soft = ideographs;
 			f.p = next;
 			f.x0 = x + char_width(c, wide);
-			soft = ideographs;
 		}
 		x += char_width(c, wide);
 	}
-	(void)soft;
 	f.end = pc->end;
 	f.x1 = pc->x1;
 	if (f.end > f.p) {
