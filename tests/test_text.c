@@ -40,25 +40,43 @@
 
 /* ---- report lines, printed by main after the TAP report ------------- */
 
+/* A test's lines, written to the report in one piece when it ends so
+ * that tests running side by side do not interleave them. */
+static GString *report_lines;
+
 static void
 report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 static void
 report(const char *fmt, ...)
 {
-	const char *path = g_getenv("BUDTAB_TEXT_REPORT");
 	va_list ap;
-	FILE *f = path ? fopen(path, "a") : stdout;
 
-	if (!f)
-		return;
+	if (!report_lines)
+		report_lines = g_string_new(NULL);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	g_string_append_vprintf(report_lines, fmt, ap);
 	va_end(ap);
-	if (f != stdout)
-		fclose(f);
-	else
-		fflush(f);
+}
+
+static void
+report_flush(void)
+{
+	const char *path = g_getenv("BUDTAB_TEXT_REPORT");
+	FILE *f;
+
+	if (!report_lines)
+		return;
+	f = path ? fopen(path, "a") : stdout;
+	if (f) {
+		fwrite(report_lines->str, 1, report_lines->len, f);
+		if (f != stdout)
+			fclose(f);
+		else
+			fflush(f);
+	}
+	g_string_free(report_lines, TRUE);
+	report_lines = NULL;
 }
 
 /* ---- extraction and comparison -------------------------------------- */
@@ -351,6 +369,7 @@ Test(text, seed_fields_at_least_95_percent_right)
 	pct = tally_print(&t, "seed " SEED ".txt against its hand-checked expectation");
 	if (t.log->len)
 		report("# fields not right:\n%s", t.log->str);
+	report_flush();
 	cr_expect(pct >= SEED_MIN_ACCURACY, "%.2f%% of the seed's fields right, want %.0f%%",
 		pct, SEED_MIN_ACCURACY);
 	tally_finish(&t);
@@ -523,6 +542,7 @@ Test(text, layout_dumps_agree_with_pdf_readings, .timeout = 600)
 	tally_print(&t, "the same, by field");
 	if (t.log->len)
 		report("# fields that differ:\n%s", t.log->str);
+	report_flush();
 	cr_expect(pct >= LAYOUT_MIN_AGREEMENT,
 		"text mode agrees with PDF mode on %.2f%% of the fields, want %.0f%%",
 		pct, LAYOUT_MIN_AGREEMENT);
@@ -672,6 +692,7 @@ Test(text, random_damage_never_crashes, .timeout = 1200)
 	}
 	report("# random damage: %d variants (seed %d): %d read, %d refused with a "
 		"message\n", variants, DAMAGE_SEED, read, refused);
+	report_flush();
 	cr_expect_eq(read + refused, variants);
 	g_unlink(tmp);
 	g_rand_free(rnd);
