@@ -631,7 +631,8 @@ find_columns(const struct tline *L, int first, int last, int *x_min, int *x_max)
 			g_array_append_val(pairs, pr);
 		}
 	}
-	qsort(pairs->data, pairs->len, sizeof(struct pair), cmp_pair);
+	if (pairs->len > 0)
+		qsort(pairs->data, pairs->len, sizeof(struct pair), cmp_pair);
 	parent = g_new(int, n);
 	lines_of = g_new0(GHashTable *, n);
 	for (int i = 0; i < n; i++) {
