@@ -448,8 +448,9 @@ grid_find(const struct page *page, const struct grid_limits *limits,
 		return false;
 	if (!cluster_find(page, limits, used, out, err))
 		return false;
-	qsort(out->tables + first, out->n - first, sizeof *out->tables,
-		cmp_table_pos);
+	if (out->n > first)
+		qsort(out->tables + first, out->n - first, sizeof *out->tables,
+			cmp_table_pos);
 	return true;
 }
 

@@ -99,6 +99,19 @@ is_project_label(const struct budtab_patterns *p, const char *text)
 	return f && (strcmp(f, "code") == 0 || strcmp(f, "name") == 0);
 }
 
+/* Whether a table's first row carries a project label (项目编码,
+ * 项目名称): such a fragment on a new page starts a project, whatever
+ * its geometry says about continuing the table before it. */
+static bool
+starts_project(const struct budtab_patterns *p, const struct table *t)
+{
+	for (size_t k = 0; k < t->n_cells; k++)
+		if (t->cells[k].row == 0 && t->cells[k].text &&
+		    is_project_label(p, t->cells[k].text))
+			return true;
+	return false;
+}
+
 static void
 chain_classify(struct chain *ch, const struct budtab_patterns *p)
 {
@@ -776,7 +789,8 @@ cell_under(const struct row *row, const struct column *col)
 		double ov = fmin(c->box.x1, col->x1) - fmax(c->box.x0, col->x0);
 		double narrow = fmin(c->box.x1 - c->box.x0, col->x1 - col->x0);
 
-		if (ov > best_ov && ov >= 0.5 * narrow) {
+		/* a clear margin, so rounding never decides a tie */
+		if (ov > best_ov + 1e-6 && ov >= 0.5 * narrow) {
 			best_ov = ov;
 			best = c;
 		}
@@ -845,12 +859,13 @@ read_indicators(const struct budtab_patterns *p, struct chain *ch,
 	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
 		struct row *row = &g_array_index(ch->rows, struct row, i);
 		struct indicator ind = { 0 };
-		GArray *extra = g_array_new(FALSE, TRUE, sizeof(struct extra));
+		GArray *extra;
 		const struct cell *target = NULL;
 		bool any = false, body = false;
 
 		if (header_matches(p, row) >= 3)
 			continue; /* the header repeated on a new page */
+		extra = g_array_new(FALSE, TRUE, sizeof(struct extra));
 		for (guint k = 0; k < cols->len; k++) {
 			const struct column *col = &g_array_index(cols, struct column, k);
 			const struct cell *c = cell_under(row, col);
@@ -1057,13 +1072,14 @@ records_build(const struct table_list *tables, const struct text_line *lines,
 		const struct table *t = &tables->tables[i];
 		struct chain ch = { 0 };
 
-		if (t->continues >= 0)
+		if (t->continues >= 0 && !starts_project(patterns, t))
 			continue;
 		ch.rows = g_array_new(FALSE, TRUE, sizeof(struct row));
 		ch.tables = g_array_new(FALSE, FALSE, sizeof(const struct table *));
 		chain_rows(&ch, t);
 		for (size_t k = i + 1, last = i; k < tables->n; k++)
-			if (tables->tables[k].continues == (int)last) {
+			if (tables->tables[k].continues == (int)last &&
+			    !starts_project(patterns, &tables->tables[k])) {
 				chain_rows(&ch, &tables->tables[k]);
 				last = k;
 			}
