@@ -13,7 +13,6 @@
 #include "layout.h"
 
 #define MAX_BINS 8192     /* histogram bins of at least half a point */
-#define SEGMENT_GAP_EM 0.9
 /* A gap this wide (in ems) in one line alone still parts two columns. */
 #define WIDE_GAP_EM 1.5
 
@@ -513,7 +512,7 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 
 	for (size_t i = 0; i < page->n_glyphs; i++)
 		keep[i] = !used[i];
-	layout_lines(page, keep, SEGMENT_GAP_EM, &ll);
+	layout_lines(page, keep, GRID_SEGMENT_GAP_EM, &ll);
 	for (size_t i = 0; i < ll.n && ok;) {
 		size_t j = i + 1, multi, first, last;
 

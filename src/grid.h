@@ -30,6 +30,10 @@ struct table_list {
 	size_t n, cap;
 };
 
+/* Pieces of a line this many ems apart (half that next to a wide
+ * character) are in different cells: the column gap of layout_lines. */
+#define GRID_SEGMENT_GAP_EM 0.9
+
 struct grid_limits {
 	int max_cells;       /* per table */
 	int max_rules;       /* per page, after merging */

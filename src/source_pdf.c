@@ -872,6 +872,14 @@ bool
 source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	struct page *out, struct budtab_error *err)
 {
+	return source_pdf_page_if(src, index, max_glyphs, NULL, out, err);
+}
+
+bool
+source_pdf_page_if(struct source_pdf *src, int index, int max_glyphs,
+	bool (*need_rules)(const struct page *page), struct page *out,
+	struct budtab_error *err)
+{
 	PopplerPage *ppage;
 	double w = 0, h = 0;
 	bool ok;
@@ -908,7 +916,7 @@ source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	out->height = h;
 	/* The text layer first: a page without one (a scan) is not drawn. */
 	ok = read_glyphs(ppage, max_glyphs, out, err);
-	if (ok && out->n_glyphs > 0)
+	if (ok && out->n_glyphs > 0 && (!need_rules || need_rules(out)))
 		ok = read_rules(ppage, out, err);
 	g_object_unref(ppage);
 	if (!ok)
