@@ -429,17 +429,6 @@ row_bounds(const struct page *page, const struct line *lines, size_t n,
 }
 
 static bool
-table_has_text(const struct table *t)
-{
-	size_t filled = 0;
-
-	for (size_t k = 0; k < t->n_cells; k++)
-		if (t->cells[k].text)
-			filled++;
-	return filled >= 4;
-}
-
-static bool
 build_table(const struct page *page, const struct line *lines, size_t n,
 	const struct grid_limits *limits, bool *used, struct table_list *out,
 	struct budtab_error *err)
@@ -484,7 +473,7 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 		bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
 
 		grid_fill_text(&t, page, owner, trial);
-		if (t.rows >= 2 && table_has_text(&t)) {
+		if (t.rows >= 2 && grid_table_has_text(&t, 4)) {
 			memcpy(used, trial, page->n_glyphs * sizeof *used);
 			grid_list_push(out, &t);
 		} else {

@@ -242,17 +242,15 @@ grid_cells(struct table *t, const struct span1 *h, size_t nh,
 	return owner;
 }
 
-/* A grid with text in at least two cells and in a fair share of them:
- * mostly empty grids are charts (panels, gridlines), not tables. */
-static bool
-table_has_text(const struct table *t)
+bool
+grid_table_has_text(const struct table *t, size_t min_filled)
 {
 	size_t filled = 0;
 
 	for (size_t k = 0; k < t->n_cells; k++)
 		if (t->cells[k].text)
 			filled++;
-	return filled >= 2 && 10 * filled >= 3 * t->n_cells;
+	return filled >= min_filled && 10 * filled >= 3 * t->n_cells;
 }
 
 /* Ruled tables: connected groups of crossing horizontal and vertical
@@ -364,7 +362,7 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 				bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
 
 				grid_fill_text(&t, page, owner, trial);
-				if (table_has_text(&t)) {
+				if (grid_table_has_text(&t, 2)) {
 					memcpy(used, trial, page->n_glyphs * sizeof *used);
 					grid_list_push(out, &t);
 				} else {

@@ -28,6 +28,11 @@ int *grid_cells(struct table *t, const struct span1 *h, size_t nh,
 void grid_fill_text(struct table *t, const struct page *page,
 	const int *owner, bool *used);
 
+/* Whether a grid holds text in at least min_filled cells and in three
+ * cells of ten: mostly empty grids are charts (panels, gridlines), not
+ * tables. */
+bool grid_table_has_text(const struct table *t, size_t min_filled);
+
 /* Tables with no or partial rules, from the glyphs not yet used. */
 bool cluster_find(const struct page *page, const struct grid_limits *limits,
 	bool *used, struct table_list *out, struct budtab_error *err);
