@@ -469,18 +469,7 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 	t.box = (struct box){ t.col_x[0], t.row_y[0], t.col_x[cols], t.row_y[t.rows] };
 	owner = grid_cells(&t, (struct span1 *)h->data, h->len,
 		(struct span1 *)v->data, v->len);
-	{
-		bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
-
-		grid_fill_text(&t, page, owner, trial);
-		if (t.rows >= 2 && grid_table_has_text(&t, 4)) {
-			memcpy(used, trial, page->n_glyphs * sizeof *used);
-			grid_list_push(out, &t);
-		} else {
-			table_finish(&t);
-		}
-		g_free(trial);
-	}
+	grid_keep(&t, page, owner, 4, used, out);
 	g_free(owner);
 done:
 	g_array_free(ys, TRUE);

@@ -242,6 +242,22 @@ grid_cells(struct table *t, const struct span1 *h, size_t nh,
 	return owner;
 }
 
+void
+grid_keep(struct table *t, const struct page *page, const int *owner,
+	size_t min_filled, bool *used, struct table_list *out)
+{
+	bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
+
+	grid_fill_text(t, page, owner, trial);
+	if (t->rows >= 2 && grid_table_has_text(t, min_filled)) {
+		memcpy(used, trial, page->n_glyphs * sizeof *used);
+		grid_list_push(out, t);
+	} else {
+		table_finish(t);
+	}
+	g_free(trial);
+}
+
 bool
 grid_table_has_text(const struct table *t, size_t min_filled)
 {
@@ -359,16 +375,7 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 			if (t.n_cells < 2) {
 				table_finish(&t);
 			} else {
-				bool *trial = g_memdup2(used, page->n_glyphs * sizeof *used);
-
-				grid_fill_text(&t, page, owner, trial);
-				if (grid_table_has_text(&t, 2)) {
-					memcpy(used, trial, page->n_glyphs * sizeof *used);
-					grid_list_push(out, &t);
-				} else {
-					table_finish(&t);
-				}
-				g_free(trial);
+				grid_keep(&t, page, owner, 2, used, out);
 			}
 			g_free(owner);
 		}

@@ -33,6 +33,13 @@ void grid_fill_text(struct table *t, const struct page *page,
  * tables. */
 bool grid_table_has_text(const struct table *t, size_t min_filled);
 
+/* Fills t's cells from the glyphs not yet used and keeps it (appends it
+ * to out, takes ownership, marks its glyphs used) when it has two rows
+ * and grid_table_has_text(t, min_filled); else frees it and leaves used
+ * as it was. */
+void grid_keep(struct table *t, const struct page *page, const int *owner,
+	size_t min_filled, bool *used, struct table_list *out);
+
 /* Tables with no or partial rules, from the glyphs not yet used. */
 bool cluster_find(const struct page *page, const struct grid_limits *limits,
 	bool *used, struct table_list *out, struct budtab_error *err);
