@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "budtab.h"
+#include "patterns.h"
 
 #ifndef TEST_CORPUS_DIR
 #define TEST_CORPUS_DIR "corpus"
@@ -19,19 +20,6 @@ struct tally {
 	GString *log;              /* the mismatches */
 	int docs;
 };
-
-static char *
-fold(const char *s)
-{
-	char *nf = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
-	GString *out = g_string_new(NULL);
-
-	for (const char *p = nf; p && *p; p = g_utf8_next_char(p))
-		if (!g_unichar_isspace(g_utf8_get_char(p)))
-			g_string_append_unichar(out, g_utf8_get_char(p));
-	g_free(nf);
-	return g_string_free(out, FALSE);
-}
 
 static void
 count(struct tally *t, const char *path, bool ok)
@@ -59,8 +47,8 @@ leaf_equal(const cJSON *g, const cJSON *o)
 
 		if (!cJSON_IsString(o))
 			return false;
-		a = fold(g->valuestring);
-		b = fold(o->valuestring);
+		a = patterns_key_form(g->valuestring);
+		b = patterns_key_form(o->valuestring);
 		return strcmp(a, b) == 0;
 	}
 	return false;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "budtab.h"
+#include "patterns.h"
 
 #ifndef TEST_TEXT_DIR
 #define TEST_TEXT_DIR "tests/data/text"
@@ -84,19 +85,6 @@ report_flush(void)
 
 /* ---- extraction and comparison -------------------------------------- */
 
-static char *
-fold(const char *s)
-{
-	char *nf = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
-	GString *out = g_string_new(NULL);
-
-	for (const char *p = nf; p && *p; p = g_utf8_next_char(p))
-		if (!g_unichar_isspace(g_utf8_get_char(p)))
-			g_string_append_unichar(out, g_utf8_get_char(p));
-	g_free(nf);
-	return g_string_free(out, FALSE);
-}
-
 static bool
 leaf_equal(const cJSON *a, const cJSON *b)
 {
@@ -111,8 +99,8 @@ leaf_equal(const cJSON *a, const cJSON *b)
 
 		if (!cJSON_IsString(b))
 			return false;
-		x = fold(a->valuestring);
-		y = fold(b->valuestring);
+		x = patterns_key_form(a->valuestring);
+		y = patterns_key_form(b->valuestring);
 		return strcmp(x, y) == 0;
 	}
 	if (cJSON_IsBool(a))
