@@ -252,22 +252,6 @@ doc_finish_pages(struct budtab_doc *doc, const double *heights, int n_pages)
 	grid_stitch(&doc->tables);
 }
 
-/* Whether a page's text may stand in a table: some line of it has two
- * pieces a column gap apart.  Running text, titles and tables of
- * contents do not, and are not drawn for their rules. */
-static bool
-may_hold_table(const struct page *page)
-{
-	struct line_list ll;
-	bool may = false;
-
-	layout_lines(page, NULL, GRID_SEGMENT_GAP_EM, &ll);
-	for (size_t k = 0; k < ll.n && !may; k++)
-		may = ll.lines[k].n_segments >= 2;
-	layout_lines_finish(&ll);
-	return may;
-}
-
 static bool
 read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 	const struct budtab_limits *lim, struct budtab_error *err)
@@ -309,8 +293,7 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 			ok = false;
 			break;
 		}
-		if (!source_pdf_page_if(src, i, lim->max_glyphs, may_hold_table,
-				&page, err)) {
+		if (!source_pdf_page(src, i, lim->max_glyphs, &page, err)) {
 			ok = false;
 			break;
 		}

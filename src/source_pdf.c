@@ -66,10 +66,15 @@
 #define MIN_LENGTH 0.01
 /* All channels above this is white: invisible on paper. */
 #define WHITE 0.9
+/* Pages are drawn this many device units to the point.  poppler moves
+ * hairlines onto device pixel centres when it draws for the screen; at
+ * this scale that moves them by 1/32 pt at most. */
+#define DRAW_SCALE 16.0
 
 struct source_pdf {
 	PopplerDocument *doc;
 	int n_pages;
+	bool text_first;     /* the last page read had no text layer */
 };
 
 struct point {
@@ -90,10 +95,8 @@ struct glyph_index {
 struct collector {
 	cairo_t *cr;
 	cairo_surface_t *observer;
-	GArray *rules;       /* of struct rule, in device (= displayed) space */
-	const struct page *text; /* glyph boxes, to recognise stroked text */
-	struct glyph_index index; /* of text, built at the first stroke */
-	bool indexed;
+	GArray *rules;       /* of struct rule, in displayed page space */
+	GArray *stroked;     /* of bool, one per rule: drawn by a stroke */
 	bool overflow;       /* more than MAX_RULES: the page's rules are dropped */
 };
 
@@ -555,6 +558,15 @@ inside_a_glyph(const struct page *text, const struct glyph_index *ix,
 	return false;
 }
 
+/* A point of the current user space in displayed page space. */
+static void
+page_point(const struct collector *c, struct point *p)
+{
+	cairo_user_to_device(c->cr, &p->x, &p->y);
+	p->x /= DRAW_SCALE;
+	p->y /= DRAW_SCALE;
+}
+
 static void
 add_rule(struct collector *c, struct rule r, bool stroked)
 {
@@ -570,7 +582,7 @@ add_rule(struct collector *c, struct rule r, bool stroked)
 	q[2] = (struct point){ cx0, cy1 };
 	q[3] = (struct point){ cx1, cy1 };
 	for (int i = 0; i < 4; i++)
-		cairo_user_to_device(c->cr, &q[i].x, &q[i].y);
+		page_point(c, &q[i]);
 	cx0 = fmin(fmin(q[0].x, q[1].x), fmin(q[2].x, q[3].x));
 	cx1 = fmax(fmax(q[0].x, q[1].x), fmax(q[2].x, q[3].x));
 	cy0 = fmin(fmin(q[0].y, q[1].y), fmin(q[2].y, q[3].y));
@@ -593,19 +605,12 @@ add_rule(struct collector *c, struct rule r, bool stroked)
 	if (!isfinite(r.x0) || !isfinite(r.x1) || !isfinite(r.y0) ||
 	    !isfinite(r.y1) || !isfinite(r.width))
 		return;
-	if (stroked) {
-		if (!c->indexed) {
-			index_build(&c->index, c->text);
-			c->indexed = true;
-		}
-		if (inside_a_glyph(c->text, &c->index, &r))
-			return;
-	}
 	if (c->rules->len >= MAX_RULES) {
 		c->overflow = true;
 		return;
 	}
 	g_array_append_val(c->rules, r);
+	g_array_append_val(c->stroked, stroked);
 }
 
 /* A straight segment in device space as a rule, if axis-aligned. */
@@ -652,9 +657,10 @@ stroke_segment(struct collector *c, const cairo_matrix_t *m, double lw,
 	struct point da = a, db = b;
 	struct rule r;
 
-	cairo_user_to_device(c->cr, &da.x, &da.y);
-	cairo_user_to_device(c->cr, &db.x, &db.y);
-	if (segment_rule(da, db, device_width(m, lw, b.x - a.x, b.y - a.y), &r))
+	page_point(c, &da);
+	page_point(c, &db);
+	if (segment_rule(da, db,
+		device_width(m, lw, b.x - a.x, b.y - a.y) / DRAW_SCALE, &r))
 		add_rule(c, r, true);
 }
 
@@ -800,7 +806,7 @@ on_fill(cairo_surface_t *observer, cairo_surface_t *target, void *data)
 			/* fall through */
 		case CAIRO_PATH_LINE_TO:
 			p = (struct point){ d[1].point.x, d[1].point.y };
-			cairo_user_to_device(c->cr, &p.x, &p.y);
+			page_point(c, &p);
 			subpath_point(&s, p);
 			break;
 		case CAIRO_PATH_CURVE_TO:
@@ -814,10 +820,38 @@ on_fill(cairo_surface_t *observer, cairo_surface_t *target, void *data)
 	cairo_path_destroy(path);
 }
 
-static bool
-read_rules(PopplerPage *ppage, struct page *out, struct budtab_error *err)
+/* Drops the stroked rules that lie within a character: pieces of the
+ * outlines of stroked text. */
+static void
+drop_stroked_text(const struct page *text, GArray *rules,
+	const GArray *stroked)
 {
-	struct collector c = { .text = out };
+	struct glyph_index ix = { 0 };
+	guint kept = 0;
+
+	if (text->n_glyphs == 0)
+		return;
+	index_build(&ix, text);
+	for (guint i = 0; i < rules->len; i++) {
+		const struct rule *r = &g_array_index(rules, struct rule, i);
+
+		if (g_array_index(stroked, bool, i) &&
+		    inside_a_glyph(text, &ix, r))
+			continue;
+		g_array_index(rules, struct rule, kept++) = *r;
+	}
+	g_array_set_size(rules, kept);
+	index_free(&ix);
+}
+
+/* Draws the page, collecting its rules into out.  Drawn for the screen,
+ * poppler keeps the page's text as it goes, so reading the glyphs after
+ * this costs no second pass over the page. */
+static bool
+draw_page(PopplerPage *ppage, struct page *out, GArray *rules,
+	GArray *stroked, struct budtab_error *err)
+{
+	struct collector c = { .rules = rules, .stroked = stroked };
 	cairo_surface_t *pixel, *window, *tee, *observer;
 	cairo_status_t status;
 
@@ -827,13 +861,12 @@ read_rules(PopplerPage *ppage, struct page *out, struct budtab_error *err)
 	 * 1.16 cannot create a context on an observer of a subsurface. */
 	pixel = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
 	window = cairo_surface_create_for_rectangle(pixel, 0, 0,
-		ceil(out->width), ceil(out->height));
+		ceil(out->width * DRAW_SCALE), ceil(out->height * DRAW_SCALE));
 	tee = cairo_tee_surface_create(window);
 	observer = cairo_surface_create_observer(tee,
 		CAIRO_SURFACE_OBSERVER_NORMAL);
 	c.cr = cairo_create(observer);
 	c.observer = observer;
-	c.rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
 	status = cairo_status(c.cr);
 	if (status == CAIRO_STATUS_SUCCESS)
 		status = cairo_surface_observer_add_stroke_callback(observer,
@@ -841,30 +874,23 @@ read_rules(PopplerPage *ppage, struct page *out, struct budtab_error *err)
 	if (status == CAIRO_STATUS_SUCCESS)
 		status = cairo_surface_observer_add_fill_callback(observer,
 			on_fill, &c);
-	if (status == CAIRO_STATUS_SUCCESS)
-		/* For printing: no stroke adjustment, which would move thin
-		 * lines onto pixel centres; and no text layer rebuilt. */
-		poppler_page_render_for_printing(ppage, c.cr);
+	if (status == CAIRO_STATUS_SUCCESS) {
+		cairo_scale(c.cr, DRAW_SCALE, DRAW_SCALE);
+		poppler_page_render(ppage, c.cr);
+	}
 	cairo_destroy(c.cr);
 	cairo_surface_destroy(observer);
 	cairo_surface_destroy(tee);
 	cairo_surface_destroy(window);
 	cairo_surface_destroy(pixel);
-	if (c.indexed)
-		index_free(&c.index);
 	if (status != CAIRO_STATUS_SUCCESS) {
-		g_array_free(c.rules, TRUE);
 		error_set(err, BUDTAB_ERR_FORMAT, "page %d cannot be drawn: %s",
 			out->number, cairo_status_to_string(status));
 		return false;
 	}
 	/* A page of more segments than that is vector art, not a table. */
-	if (c.overflow || c.rules->len == 0) {
-		g_array_free(c.rules, TRUE);
-		return true;
-	}
-	out->n_rules = c.rules->len;
-	out->rules = (struct rule *)(void *)g_array_free(c.rules, FALSE);
+	if (c.overflow)
+		g_array_set_size(rules, 0);
 	return true;
 }
 
@@ -872,15 +898,8 @@ bool
 source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	struct page *out, struct budtab_error *err)
 {
-	return source_pdf_page_if(src, index, max_glyphs, NULL, out, err);
-}
-
-bool
-source_pdf_page_if(struct source_pdf *src, int index, int max_glyphs,
-	bool (*need_rules)(const struct page *page), struct page *out,
-	struct budtab_error *err)
-{
 	PopplerPage *ppage;
+	GArray *rules, *stroked;
 	double w = 0, h = 0;
 	bool ok;
 
@@ -914,10 +933,27 @@ source_pdf_page_if(struct source_pdf *src, int index, int max_glyphs,
 	}
 	out->width = w;
 	out->height = h;
-	/* The text layer first: a page without one (a scan) is not drawn. */
-	ok = read_glyphs(ppage, max_glyphs, out, err);
-	if (ok && out->n_glyphs > 0 && (!need_rules || need_rules(out)))
-		ok = read_rules(ppage, out, err);
+	rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
+	stroked = g_array_new(FALSE, FALSE, sizeof(bool));
+	/* After a page with no text layer (a scan), the next is read for
+	 * its text first and drawn only when it has some: drawing decodes
+	 * the page's images, the whole cost of a scanned page. */
+	if (src->text_first) {
+		ok = read_glyphs(ppage, max_glyphs, out, err);
+		if (ok && out->n_glyphs > 0)
+			ok = draw_page(ppage, out, rules, stroked, err);
+	} else {
+		ok = draw_page(ppage, out, rules, stroked, err) &&
+		     read_glyphs(ppage, max_glyphs, out, err);
+	}
+	if (ok && out->n_glyphs > 0)
+		drop_stroked_text(out, rules, stroked);
+	else
+		g_array_set_size(rules, 0);
+	out->n_rules = rules->len;
+	out->rules = (struct rule *)(void *)g_array_free(rules, rules->len == 0);
+	g_array_free(stroked, TRUE);
+	src->text_first = ok && out->n_glyphs == 0;
 	g_object_unref(ppage);
 	if (!ok)
 		page_finish(out);

@@ -25,11 +25,4 @@ int source_pdf_n_pages(const struct source_pdf *src);
 bool source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	struct page *out, struct budtab_error *err);
 
-/* As source_pdf_page, but the page is drawn for its rules only when
- * need_rules, given the page with its glyphs, says it may hold a table:
- * drawing is most of the cost of a page.  need_rules NULL: always. */
-bool source_pdf_page_if(struct source_pdf *src, int index, int max_glyphs,
-	bool (*need_rules)(const struct page *page), struct page *out,
-	struct budtab_error *err);
-
 #endif
