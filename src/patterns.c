@@ -19,6 +19,8 @@ struct entry {
 struct budtab_patterns {
 	GPtrArray *entries;      /* struct entry *, load order */
 	GHashTable *keys;        /* key -> GPtrArray of struct entry * (borrowed) */
+	GHashTable *families;    /* "label." -> GPtrArray of the entries whose
+	                          * key starts so, load order (borrowed) */
 	pcre2_match_context *mctx;
 };
 
@@ -28,6 +30,25 @@ struct pmatch {
 	char *subject;
 };
 
+/* Whether text is valid UTF-8 made only of characters NFKC leaves as
+ * they are and that combine with nothing: ASCII and the CJK unified
+ * ideographs, most of what the documents hold.  Normalising is then a
+ * copy, at a fraction of the cost. */
+static bool
+already_nfkc(const char *text)
+{
+	for (const char *p = text; *p;) {
+		gunichar c = g_utf8_get_char_validated(p, -1);
+
+		if (c == (gunichar)-1 || c == (gunichar)-2)
+			return false;
+		if (!(c < 0x80 || (c >= 0x4E00 && c <= 0x9FFF)))
+			return false;
+		p = g_utf8_next_char(p);
+	}
+	return true;
+}
+
 char *
 patterns_key_form(const char *text)
 {
@@ -36,7 +57,8 @@ patterns_key_form(const char *text)
 
 	if (!text)
 		return NULL;
-	nf = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+	nf = already_nfkc(text) ? g_strdup(text) :
+		g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
 	if (!nf)
 		return g_strdup("");
 	out = g_malloc(strlen(nf) + 1);
@@ -70,6 +92,7 @@ budtab_patterns_destroy(struct budtab_patterns *p)
 	if (!p)
 		return;
 	g_hash_table_destroy(p->keys);
+	g_hash_table_destroy(p->families);
 	g_ptr_array_free(p->entries, TRUE);
 	pcre2_match_context_free(p->mctx);
 	g_free(p);
@@ -83,10 +106,31 @@ patterns_new(void)
 	p->entries = g_ptr_array_new_with_free_func(entry_free);
 	p->keys = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 		(GDestroyNotify)g_ptr_array_unref);
+	p->families = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		(GDestroyNotify)g_ptr_array_unref);
 	p->mctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(p->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(p->mctx, MATCH_LIMIT / 10);
 	return p;
+}
+
+/* Files the entry under its key's family: the key up to its first dot. */
+static void
+add_to_family(struct budtab_patterns *p, struct entry *e)
+{
+	const char *dot = strchr(e->key, '.');
+	g_autofree char *family = NULL;
+	GPtrArray *list;
+
+	if (!dot)
+		return;
+	family = g_strndup(e->key, (gsize)(dot + 1 - e->key));
+	list = g_hash_table_lookup(p->families, family);
+	if (!list) {
+		list = g_ptr_array_new();
+		g_hash_table_insert(p->families, g_steal_pointer(&family), list);
+	}
+	g_ptr_array_add(list, e);
 }
 
 static bool
@@ -137,6 +181,9 @@ add_line(struct budtab_patterns *p, const char *name, int lineno,
 		g_free(e);
 		return false;
 	}
+	/* Machine code where PCRE2 has a JIT for this CPU: matching is most
+	 * of the records stage.  Without one the interpreter runs. */
+	(void)pcre2_jit_compile(e->code, PCRE2_JIT_COMPLETE);
 	g_ptr_array_add(p->entries, e);
 	list = g_hash_table_lookup(p->keys, e->key);
 	if (!list) {
@@ -144,6 +191,7 @@ add_line(struct budtab_patterns *p, const char *name, int lineno,
 		g_hash_table_insert(p->keys, e->key, list);
 	}
 	g_ptr_array_add(list, e);
+	add_to_family(p, e);
 	return true;
 }
 
@@ -263,18 +311,22 @@ budtab_patterns_default_dir(void)
 	return found ? found : "patterns";
 }
 
+/* Matches subject against one entry.  With m, a match the caller owns;
+ * without, scratch match data is used if given. */
 static bool
 try_entry(const struct budtab_patterns *p, struct entry *e,
-	const char *subject, struct pmatch **m)
+	const char *subject, struct pmatch **m, pcre2_match_data *scratch)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(e->code, NULL);
+	pcre2_match_data *md = m || !scratch ?
+		pcre2_match_data_create_from_pattern(e->code, NULL) : scratch;
 	/* The match data points into the subject: keep a copy it can own. */
 	char *copy = m ? g_strdup(subject) : NULL;
 	int rc = pcre2_match(e->code, (PCRE2_SPTR)(copy ? copy : subject),
 		strlen(subject), 0, 0, md, p->mctx);
 
-	if (rc < 0) {
+	if (md != scratch && (rc < 0 || !m))
 		pcre2_match_data_free(md);
+	if (rc < 0) {
 		g_free(copy);
 		return false;
 	}
@@ -283,8 +335,6 @@ try_entry(const struct budtab_patterns *p, struct entry *e,
 		(*m)->code = e->code;
 		(*m)->data = md;
 		(*m)->subject = copy;
-	} else {
-		pcre2_match_data_free(md);
 	}
 	return true;
 }
@@ -302,7 +352,7 @@ patterns_match(const struct budtab_patterns *p, const char *key,
 		return false;
 	subject = patterns_key_form(text);
 	for (guint i = 0; i < list->len; i++)
-		if (try_entry(p, list->pdata[i], subject, m))
+		if (try_entry(p, list->pdata[i], subject, m, NULL))
 			return true;
 	return false;
 }
@@ -313,20 +363,31 @@ patterns_classify(const struct budtab_patterns *p, const char *prefix,
 {
 	g_autofree char *subject = NULL;
 	size_t plen = strlen(prefix);
+	GPtrArray *list;
+	pcre2_match_data *scratch;
+	const char *found = NULL;
 
 	if (m)
 		*m = NULL;
 	if (!text)
 		return NULL;
+	/* A family's own list, or every entry. */
+	list = g_hash_table_lookup(p->families, prefix);
+	if (!list)
+		list = p->entries;
 	subject = patterns_key_form(text);
-	for (guint i = 0; i < p->entries->len; i++) {
-		struct entry *e = p->entries->pdata[i];
+	/* Whether it matches is all that is asked: one pair is room enough
+	 * (pcre2_match returns 0 for "matched, ovector too small"). */
+	scratch = m ? NULL : pcre2_match_data_create(1, NULL);
+	for (guint i = 0; i < list->len && !found; i++) {
+		struct entry *e = list->pdata[i];
 
 		if (strncmp(e->key, prefix, plen) == 0 &&
-		    try_entry(p, e, subject, m))
-			return e->key + plen;
+		    try_entry(p, e, subject, m, scratch))
+			found = e->key + plen;
 	}
-	return NULL;
+	pcre2_match_data_free(scratch);
+	return found;
 }
 
 char *

@@ -7,6 +7,9 @@
 #include "layout.h"
 #include "records.h"
 
+/* No field label is longer than this many characters. */
+#define LABEL_MAX_CHARS 32
+
 /* One row of a table as the records stage reads it: every cell that
  * covers the row (a merged cell covers all the rows it spans). */
 struct row {
@@ -262,7 +265,7 @@ fused_label(const struct budtab_patterns *p, const char *word, char **label,
 {
 	glong n = g_utf8_strlen(word, -1);
 
-	for (glong cut = n - 1; cut > 0; cut--) {
+	for (glong cut = MIN(n - 1, LABEL_MAX_CHARS); cut > 0; cut--) {
 		const char *at = g_utf8_offset_to_pointer(word, cut);
 		g_autofree char *head = g_strndup(word, (gsize)(at - word));
 		const char *field = patterns_classify(p, "label.", head, NULL);
@@ -292,6 +295,20 @@ fused_label(const struct budtab_patterns *p, const char *word, char **label,
 	return NULL;
 }
 
+/* The end of the longest run of words from i that may still be a label:
+ * trying longer runs against the label patterns is wasted work, and
+ * made the long text cells of a project block cost their words squared. */
+static int
+label_end(char **words, int i, int n)
+{
+	glong chars = 0;
+	int j = i;
+
+	while (j < n && chars <= LABEL_MAX_CHARS)
+		chars += g_utf8_strlen(words[j++], -1);
+	return chars <= LABEL_MAX_CHARS ? j : MAX(j - 1, i + 1);
+}
+
 /* Splits a cell into labels and values: the longest run of its
  * space-separated words from each position that reads as a label is one;
  * the words between labels are values. */
@@ -316,7 +333,7 @@ split_cell(const struct budtab_patterns *p, GArray *items,
 		char *label = NULL, *fused = NULL;
 		int end = i;
 
-		for (int j = n; j > i && !field; j--) {
+		for (int j = label_end(words, i, n); j > i && !field; j--) {
 			char *save = words[j];
 
 			words[j] = NULL;
