@@ -19,7 +19,8 @@ int source_pdf_n_pages(const struct source_pdf *src);
 /* Fills *out with page index (0-based) as displayed.  White space is not
  * a glyph, nor is text set along a diagonal (a watermark); invisible
  * (white) strokes and fills are not rules.  A page with no text layer
- * gives n_glyphs == 0 and no rules (it is not drawn), not an error.  Fails with
+ * gives n_glyphs == 0 and no rules, not an error; once one is seen, the
+ * pages after it are drawn only when they have text.  Fails with
  * BUDTAB_ERR_LIMIT when the page has more than max_glyphs glyphs.  The
  * caller frees *out with page_finish. */
 bool source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
