@@ -12,6 +12,9 @@
 #define SNAP 2.5
 /* A rule shorter than this is a tick, an underline of a dot, not a border. */
 #define MIN_RULE 3.0
+/* Text on both sides of an unruled column boundary, this many ems apart
+ * across it, is in two cells. */
+#define TEXT_BORDER_GAP_EM 1.0
 
 static int
 cmp_span1(const void *p, const void *q)
@@ -269,6 +272,112 @@ grid_table_has_text(const struct table *t, size_t min_filled)
 	return filled >= min_filled && 10 * filled >= 3 * t->n_cells;
 }
 
+/* The widest gap between neighbours on a line among the glyphs (of
+ * members) whose centres lie in [x0, x) or in [x, x1), not counting gaps
+ * across x: the spacing the text has anyway (letter-spaced headings). */
+static double
+widest_gap(const struct page *page, const GArray *members, double x0,
+	double x, double x1)
+{
+	double widest = 0;
+
+	for (guint i = 0; i < members->len; i++) {
+		const struct box *a = &page->glyphs[
+			g_array_index(members, size_t, i)].box;
+		double am = (a->x0 + a->x1) / 2, ay = (a->y0 + a->y1) / 2;
+		double next = INFINITY;
+
+		if (am < x0 || am >= x1)
+			continue;
+		for (guint j = 0; j < members->len; j++) {
+			const struct box *b = &page->glyphs[
+				g_array_index(members, size_t, j)].box;
+			double bm = (b->x0 + b->x1) / 2;
+
+			if (j == i || bm <= am || bm >= x1 ||
+			    (am < x) != (bm < x) ||
+			    fabs((b->y0 + b->y1) / 2 - ay) >
+				    0.5 * (a->y1 - a->y0))
+				continue;
+			next = fmin(next, b->x0 - a->x1);
+		}
+		if (isfinite(next))
+			widest = fmax(widest, next);
+	}
+	return widest;
+}
+
+/* Adds to v the borders the text draws where a ruled grid has none:
+ * tables often rule their header's columns and leave the body's open
+ * (rows separated by horizontal rules only).  Where a row's text stands
+ * on both sides of a column position, nothing crosses it and the gap
+ * across it is wide, and twice as wide as any gap within the text on
+ * either side, the row's slots there are two cells. */
+static void
+text_borders(const struct page *page, const bool *used,
+	const struct table *t, GArray *v)
+{
+	GArray **rows = g_new0(GArray *, t->rows);
+
+	for (size_t i = 0; i < page->n_glyphs; i++) {
+		const struct box *b = &page->glyphs[i].box;
+		int r;
+
+		if (used[i] || (b->x0 + b->x1) / 2 < t->col_x[0] ||
+		    (b->x0 + b->x1) / 2 > t->col_x[t->cols])
+			continue;
+		r = grid_find_slot(t->row_y, t->rows, (b->y0 + b->y1) / 2);
+		if (r < 0)
+			continue;
+		if (!rows[r])
+			rows[r] = g_array_new(FALSE, FALSE, sizeof(size_t));
+		g_array_append_val(rows[r], i);
+	}
+	for (int r = 0; r < t->rows; r++) {
+		double y0 = t->row_y[r], y1 = t->row_y[r + 1];
+
+		if (!rows[r])
+			continue;
+		for (int c = 1; c < t->cols; c++) {
+			double x = t->col_x[c], left = -INFINITY, right = INFINITY;
+			double em = 0;
+			bool crossed = false;
+
+			if (coverage((const struct span1 *)v->data, v->len, x,
+					y0, y1) >= 0.5 * (y1 - y0))
+				continue;
+			for (guint k = 0; k < rows[r]->len && !crossed; k++) {
+				const struct glyph *g = &page->glyphs[
+					g_array_index(rows[r], size_t, k)];
+
+				double mid = (g->box.x0 + g->box.x1) / 2;
+
+				crossed = g->box.x0 < x && g->box.x1 > x;
+				/* Only text in the two slots beside x counts: an
+				 * empty merged cell between two texts stays one. */
+				if (mid >= t->col_x[c - 1] && mid < x &&
+				    g->box.x1 > left)
+					left = g->box.x1, em = fmax(em, g->box.y1 - g->box.y0);
+				if (mid >= x && mid < t->col_x[c + 1] &&
+				    g->box.x0 < right)
+					right = g->box.x0, em = fmax(em, g->box.y1 - g->box.y0);
+			}
+			if (!crossed && isfinite(left) && isfinite(right) &&
+			    right - left >= TEXT_BORDER_GAP_EM * em &&
+			    right - left >= 2 * widest_gap(page, rows[r],
+				    t->col_x[c - 1], x, t->col_x[c + 1])) {
+				struct span1 s = { x, y0, y1 };
+
+				g_array_append_val(v, s);
+			}
+		}
+	}
+	for (int r = 0; r < t->rows; r++)
+		if (rows[r])
+			g_array_free(rows[r], TRUE);
+	g_free(rows);
+}
+
 /* Ruled tables: connected groups of crossing horizontal and vertical
  * rules, at least two of each. */
 static bool
@@ -370,6 +479,8 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 			t.box = (struct box){ t.col_x[0], t.row_y[0],
 				t.col_x[t.cols], t.row_y[t.rows] };
 			t.ruled = true;
+			if (!page->rules_complete)
+				text_borders(page, used, &t, cv);
 			owner = grid_cells(&t, (struct span1 *)ch->data, ch->len,
 				(struct span1 *)cv->data, cv->len);
 			if (t.n_cells < 2) {

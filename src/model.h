@@ -41,6 +41,9 @@ struct page {
 	size_t n_glyphs;
 	struct rule *rules;
 	size_t n_rules;
+	bool rules_complete;   /* every border is a rule (the source drew the
+	                        * grid, as a text dump's reader does): the
+	                        * text marks no border of its own */
 };
 
 /* Frees the arrays of a page filled by a source; accepts NULL. */

@@ -1565,6 +1565,7 @@ flush_page(struct budtab_doc *doc, struct emitter *em, int n_lines,
 	page.glyphs = (struct glyph *)em->glyphs->data;
 	page.n_rules = em->rules->len;
 	page.rules = (struct rule *)em->rules->data;
+	page.rules_complete = true;
 	g_array_append_val(heights, h);
 	ok = doc_add_page(doc, &page, em->lim, em->err);
 	g_array_set_size(em->glyphs, 0);

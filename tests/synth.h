@@ -59,8 +59,13 @@ synth_vline(struct synth *s, double x, double y0, double y1)
 static inline struct page
 synth_page(struct synth *s)
 {
-	struct page p = { 1, 595, 842, (struct glyph *)s->glyphs->data,
-		s->glyphs->len, (struct rule *)s->rules->data, s->rules->len };
+	struct page p = {
+		.number = 1, .width = 595, .height = 842,
+		.glyphs = (struct glyph *)s->glyphs->data,
+		.n_glyphs = s->glyphs->len,
+		.rules = (struct rule *)s->rules->data,
+		.n_rules = s->rules->len,
+	};
 
 	return p;
 }

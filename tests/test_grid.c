@@ -77,6 +77,52 @@ Test(grid, merged_cell_spans_the_rows_its_borders_leave_open)
 	synth_finish(&s);
 }
 
+/* Column rules in the header row only, the body's rows ruled across:
+ * the text's own column gaps part the body cells, while a letter-spaced
+ * heading and an empty merged cell stay whole. */
+Test(grid, body_columns_open_below_a_ruled_header_follow_the_text)
+{
+	struct synth s;
+	struct table_list list;
+	const struct table *t;
+	const struct cell *c;
+
+	synth_init(&s);
+	synth_vline(&s, 50, 100, 220);
+	synth_vline(&s, 350, 100, 220);
+	synth_vline(&s, 150, 100, 130);
+	synth_vline(&s, 250, 100, 130);
+	for (double y = 100; y <= 220; y += 30)
+		synth_hline(&s, 50, 350, y);
+	synth_text(&s, 60, 110, "Country", 10);
+	synth_text(&s, 160, 110, "Domestic", 10);
+	synth_text(&s, 260, 110, "Total", 10);
+	synth_text(&s, 60, 140, "Czech Republic", 10);
+	synth_text(&s, 220, 140, "98.6", 10);
+	synth_text(&s, 320, 140, "17,655", 10);
+	/* letter-spaced over the first two columns: even gaps */
+	synth_text(&s, 80, 170, "绩  效  指  标  描  述", 10);
+	/* two texts with an empty slot between them */
+	synth_text(&s, 60, 200, "EU", 10);
+	synth_text(&s, 320, 200, "151", 10);
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	t = &list.tables[0];
+	cr_expect_eq(t->cols, 3);
+	cr_expect_str_eq(text_at(t, 1, 0), "Czech Republic");
+	cr_expect_str_eq(text_at(t, 1, 1), "98.6");
+	cr_expect_str_eq(text_at(t, 1, 2), "17,655");
+	c = table_cell_at(t, 2, 0);
+	cr_assert_not_null(c);
+	cr_expect_eq(c->colspan, 3, "letter-spaced heading split: colspan %d", c->colspan);
+	cr_expect_str_eq(c->text, "绩效指标描述");
+	c = table_cell_at(t, 3, 1);
+	cr_assert_not_null(c);
+	cr_expect(c->colspan > 1 || !c->text, "empty merged cell took text");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
 Test(grid, borders_drawn_twice_a_little_apart_are_one_border)
 {
 	struct synth s;
