@@ -111,7 +111,7 @@ static struct budtab_finding *
 finding(struct group *g, const char *code, enum budtab_severity sev, int page,
 	const char *fmt, ...)
 {
-	struct budtab_finding f = { code, sev, page, NULL, NULL, 0 };
+	struct budtab_finding f = { code, sev, page > 0 ? page : g->pub.page, NULL, NULL, 0 };
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -524,7 +524,7 @@ check_code(struct budtab_report *r, struct group *g, const struct project *p,
 	first = g_hash_table_lookup(r->codes, g->code_key);
 	if (first) {
 		f = finding(g, "code-duplicate", BUDTAB_FINDING, p->code.src.page,
-			"项目编码 '%s' is also project %d's%s%s", p->code.text,
+			"项目编码 '%s' is project %d's too%s%s", p->code.text,
 			first->pub.seq, strcmp(first->pub.source, g->pub.source) ? " in " : "",
 			strcmp(first->pub.source, g->pub.source) ? first->pub.source : "");
 		val_text(f, "code", p->code.text);

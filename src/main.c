@@ -183,13 +183,13 @@ print_report(const struct budtab_report *report)
 			printf("    %s%s", f->severity == BUDTAB_NOTE ? "note: " : "", f->code);
 			if (f->page > 0)
 				printf(", page %d", f->page);
-			printf(": %s\n      ", f->message);
+			printf(": %s\n", f->message);
 			for (size_t v = 0; v < f->n_values; v++) {
-				if (v)
-					printf("; ");
+				printf(v ? "; " : "      ");
 				print_value(&f->values[v]);
 			}
-			putchar('\n');
+			if (f->n_values)
+				putchar('\n');
 		}
 	}
 	printf("%s%zu projects checked: %zu findings in %zu projects, %zu notes\n",
