@@ -738,6 +738,7 @@ budtab_report_compare(struct budtab_report *r, const struct budtab_internal *in)
 	double published_sum = 0;
 	guint n_groups = r->groups->len;
 	char a[40], b[40];
+	const char *line = in->json ? "record" : "line";
 
 #define FILE_GROUP() (file ? file : (file = group_add(r, in->path, 0, NULL, NULL, 0)))
 	for (guint i = 0; i < in->rows->len; i++) {
@@ -746,7 +747,7 @@ budtab_report_compare(struct budtab_report *r, const struct budtab_internal *in)
 
 		if (row->bad) {
 			f = finding(FILE_GROUP(), "internal-unreadable", BUDTAB_FINDING, 0,
-				"line %d: %s is not a number", row->line, row->bad);
+				"%s %d: %s is not a number", line, row->line, row->bad);
 			val_num(f, "line", row->line);
 			val_text(f, "cell", row->bad);
 		}
@@ -756,8 +757,8 @@ budtab_report_compare(struct budtab_report *r, const struct budtab_internal *in)
 			const struct internal_row *prev = g_hash_table_lookup(index, row->code);
 
 			f = finding(FILE_GROUP(), "internal-duplicate", BUDTAB_FINDING, 0,
-				"line %d repeats the code %s of line %d; the first is used",
-				row->line, row->code, prev->line);
+				"%s %d repeats the code %s of %s %d; the first is used",
+				line, row->line, row->code, line, prev->line);
 			val_text(f, "code", row->code);
 			val_num(f, "line", row->line);
 			used[i] = true;
@@ -815,7 +816,7 @@ budtab_report_compare(struct budtab_report *r, const struct budtab_internal *in)
 		}
 		if (same)
 			finding(g, "internal-matched", BUDTAB_NOTE, g->pub.page,
-				"matches line %d of %s", row->line, in->path);
+				"matches %s %d of %s", line, row->line, in->path);
 	}
 	for (guint i = 0; i < in->rows->len; i++) {
 		struct internal_row *row = &g_array_index(in->rows, struct internal_row, i);
@@ -831,21 +832,21 @@ budtab_report_compare(struct budtab_report *r, const struct budtab_internal *in)
 
 				f = finding(FILE_GROUP(), same ? "department-total-matched" :
 					"department-total-differs", same ? BUDTAB_NOTE : BUDTAB_FINDING, 0,
-					"line %d (%s): internal total %s 万元, published projects add up to %s 万元",
-					row->line, row->name, num(a, row->value[INTERNAL_TOTAL]),
+					"%s %d (%s): internal total %s 万元, published projects add up to %s 万元",
+					line, row->line, row->name, num(a, row->value[INTERNAL_TOTAL]),
 					num(b, published_sum));
 				val_num(f, "internal", row->value[INTERNAL_TOTAL]);
 				val_num(f, "published", published_sum);
 			} else if (!row->bad) {
 				f = finding(FILE_GROUP(), "internal-no-code", BUDTAB_FINDING, 0,
-					"line %d has no project code", row->line);
+					"%s %d has no project code", line, row->line);
 				val_num(f, "line", row->line);
 			}
 			continue;
 		}
 		f = finding(group_add(r, in->path, -1, row->code, row->name, 0),
 			"only-internal", BUDTAB_FINDING, 0,
-			"line %d: in the internal records only, not published", row->line);
+			"%s %d: in the internal records only, not published", line, row->line);
 		val_num(f, "line", row->line);
 	}
 #undef FILE_GROUP

@@ -361,6 +361,7 @@ internal_parse(const char *buf, size_t len,
 		g_ptr_array_remove_index(rows, 0);
 		g_array_remove_index(lines, 0);
 	}
+	out->json = json;
 	out->rows = g_array_new(FALSE, TRUE, sizeof(struct internal_row));
 	kind = g_new(int, headers->len + 1);
 	for (guint c = 0; c < headers->len; c++) {

@@ -23,7 +23,7 @@ enum internal_field {
 };
 
 struct internal_row {
-	int line;                         /* where it starts in the file (1-based) */
+	int line;                         /* CSV: the line it starts on; JSON: its index; 1-based */
 	char *code, *name;                /* NULL when absent or empty */
 	bool has[INTERNAL_N_AMOUNTS];
 	double value[INTERNAL_N_AMOUNTS]; /* amounts in 万元, percentages as printed */
@@ -32,6 +32,7 @@ struct internal_row {
 
 struct budtab_internal {
 	char *path;
+	bool json;                        /* read as JSON: rows are records, not lines */
 	bool has_code, has_name;
 	bool has[INTERNAL_N_AMOUNTS];     /* which columns the file has */
 	GArray *rows;                     /* struct internal_row */

@@ -210,7 +210,7 @@ run_check(int argc, char **argv)
 	bool yuan = false, json = !isatty(STDOUT_FILENO), failed = false;
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qhV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_AGAINST:
 			against = optarg;
@@ -262,6 +262,13 @@ run_check(int argc, char **argv)
 			if (!parse_int(optarg, &opts.limits.max_cells))
 				return fail_usage("--max-cells takes a whole number, not '%s'", optarg);
 			break;
+		case OPT_MAX_SECONDS:
+			opts.limits.max_seconds = g_ascii_strtod(optarg, NULL);
+			if (!(opts.limits.max_seconds > 0))
+				return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
+			break;
+		case 'q':
+			break; /* check prints no extraction warnings anyway */
 		case 'h':
 			fputs(usage, stdout);
 			return CHECK_CLEAN;
