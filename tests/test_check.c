@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "budtab.h"
@@ -526,4 +527,68 @@ Test(check, seed_anomalies_are_found, .timeout = 300)
 		cr_expect_eq(budtab_report_count(r, BUDTAB_FINDING), 9, "%s", inputs[k]);
 		budtab_report_destroy(r);
 	}
+}
+
+/* Internal records with a repeated code, a cell that is no number, a row
+ * without a code and a matching total row. */
+Test(check, internal_records_that_are_themselves_wrong)
+{
+	static const char csv[] = "code,name,total\n"
+		"13072525P000401100017,测试项目,100\n"
+		"13072525P000401100017,测试项目,90\n"
+		"13072525P000999000001,别的,一百\n"
+		",没有编码,5\n"
+		",合计,100\n";
+	const char *json = ONE("100", "100", "null", SCHED_OK, CLEAN_INDS);
+	struct budtab_report *r = budtab_report_create(patterns);
+	struct budtab_internal in;
+	struct budtab_error err = { 0 };
+	g_autofree char *file = NULL, *p1 = NULL;
+
+	cr_assert(parse(csv, sizeof csv - 1, NULL, false, &in, &err), "%s", err.message);
+	in.path = g_strdup("mem.csv");
+	cr_assert(budtab_report_check_json(r, "test.json", json, strlen(json), &err));
+	budtab_report_compare(r, &in);
+	p1 = codes_of(r, 1);
+	cr_expect_str_eq(p1, "internal-matched");
+	file = codes_of(r, 0);
+	cr_expect_str_eq(file, "department-total-matched internal-duplicate "
+		"internal-no-code internal-unreadable");
+	internal_finish(&in);
+	budtab_report_destroy(r);
+}
+
+/* A budtab build database made with the sqlite3 program (the tests do
+ * not include sqlite3.h): ok rows are read, others skipped, a row that
+ * is not budtab/1 is a finding, codes repeat across documents. */
+Test(check, database_rows_are_checked, .timeout = 60)
+{
+	g_autofree char *dir = g_dir_make_tmp("budtab-check-XXXXXX", NULL);
+	g_autofree char *db = g_build_filename(dir, "b.sqlite", NULL);
+	g_autofree char *sql = g_strdup_printf(
+		"CREATE TABLE documents (path TEXT, status TEXT, record_json TEXT);"
+		"INSERT INTO documents VALUES ('a.pdf', 'ok', readfile('%s'));"
+		"INSERT INTO documents VALUES ('b.pdf', 'ok', readfile('%s'));"
+		"INSERT INTO documents VALUES ('c.pdf', 'failed', NULL);"
+		"INSERT INTO documents VALUES ('d.pdf', 'ok', 'not json');",
+		"corpus/huailai-2024-zrzy.expected.json", "corpus/rl-planted-checks-wqy.expected.json");
+	char *argv[] = { "sqlite3", db, sql, NULL };
+	struct budtab_report *r = budtab_report_create(patterns);
+	struct budtab_error err = { 0 };
+	g_autofree char *all = NULL;
+	gint status = 1;
+
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+			NULL, NULL, NULL, NULL, &status, NULL) || status != 0)
+		cr_skip_test("no sqlite3 program");
+	cr_assert(budtab_report_check_file(r, db, NULL, &err), "%s", err.message);
+	cr_expect_eq(budtab_report_n_projects(r), 11);
+	all = codes_of(r, 0);
+	cr_expect_str_eq(all, "db-unreadable");
+	cr_expect(g_str_has_suffix(budtab_report_group(r, 0)->source, "b.sqlite:a.pdf"));
+	/* the planted document's own duplicate only: the seed's codes differ */
+	cr_expect_eq(budtab_report_count(r, BUDTAB_FINDING), 9 + 12 + 1);
+	budtab_report_destroy(r);
+	g_unlink(db);
+	g_rmdir(dir);
 }
