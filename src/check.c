@@ -647,7 +647,9 @@ budtab_report_check_file(struct budtab_report *r, const char *path,
 			error_set(err, BUDTAB_ERR_IO, "%s", gerr->message);
 			return false;
 		}
-		return budtab_report_check_json(r, path, data, len, err);
+		/* A BOM is no part of the JSON. */
+		k = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+		return budtab_report_check_json(r, path, data + k, len - k, err);
 	}
 	doc = budtab_doc_open(path, options, err);
 	if (!doc)

@@ -122,6 +122,8 @@ assert [g['seq'] for g in d['groups']] == [1, 2, 3, 4, 5, 6, 7]
 f = d['groups'][4]['findings'][0]
 assert f['code'] == 'schedule-not-cumulative' and f['values']['percent'] == '10/30/30/30', f
 " "$tmp/out"; then ok "check JSON has its documented shape"; else not_ok "check JSON has its documented shape"; fi
+{ printf '\xef\xbb\xbf'; cat "$gold"; } >"$tmp/bom.json"
+run "budtab/1 with a BOM" 1 '^$' check --format text "$tmp/bom.json"
 run "check of a missing file exits 2" 2 "^budtab: $tmp/missing.json: " check --format text "$tmp/missing.json"
 run "an unreadable input wins over findings" 2 "^budtab: $tmp/text.pdf: " check --format text "$tmp/text.pdf" "$gold"
 run "check with a bad --unit is a usage error" 2 '^budtab: |^Try' check --unit 千元 "$gold"
