@@ -111,4 +111,93 @@ BUDTAB_API bool budtab_doc_write_grids(const struct budtab_doc *doc,
 	enum budtab_grid_format format, const char *path,
 	struct budtab_error *err);
 
+/* budtab check: findings about the published records, alone and held
+ * against the user's internal records (docs/check.md). */
+
+#define BUDTAB_CHECK_FORMAT "budtab-check/1"
+
+enum budtab_severity {
+	BUDTAB_NOTE,     /* said for information; does not make the run fail */
+	BUDTAB_FINDING,  /* an inconsistency a reviewer would flag */
+};
+
+/* A value a finding is about: a number, or a text (NULL for null). */
+struct budtab_value {
+	const char *name;
+	const char *text;
+	bool is_number;
+	double number;
+};
+
+struct budtab_finding {
+	const char *code;               /* stable, machine-readable */
+	enum budtab_severity severity;
+	int page;                       /* 1-based; 0 when unknown */
+	const char *message;            /* one line */
+	const struct budtab_value *values;
+	size_t n_values;
+};
+
+/* The findings of one project, of one input as a whole (seq 0), or of
+ * one internal record with no published project (seq -1). */
+struct budtab_group {
+	const char *source;             /* the input path; "DB:PATH" for a database's document */
+	int seq;
+	const char *project;            /* 项目编码, or NULL */
+	const char *name;               /* 项目名称, or NULL */
+	int page;                       /* first page of the project, or 0 */
+	const struct budtab_finding *findings;
+	size_t n_findings;
+};
+
+struct budtab_report;
+struct budtab_internal;
+
+/* An empty report whose checks use patterns (borrowed: keep it alive
+ * as long as the report).  Free with budtab_report_destroy. */
+BUDTAB_API struct budtab_report *budtab_report_create(
+	const struct budtab_patterns *patterns);
+BUDTAB_API void budtab_report_destroy(struct budtab_report *report);
+
+/* Reads path and checks what it holds; the kind is told from content:
+ * a PDF (%PDF-), budtab/1 JSON ({), a budtab build database (the
+ * SQLite header; every document whose status is ok), else a text dump.
+ * False and err when it cannot be read (a database row that cannot be
+ * read is a finding, not a failure). */
+BUDTAB_API bool budtab_report_check_file(struct budtab_report *report,
+	const char *path, const struct budtab_options *options,
+	struct budtab_error *err);
+/* Checks budtab/1 JSON held in memory; source names it in the report. */
+BUDTAB_API bool budtab_report_check_json(struct budtab_report *report,
+	const char *source, const char *buf, size_t len,
+	struct budtab_error *err);
+
+/* Internal records from a CSV or JSON file (see docs/check.md); map_path
+ * (or NULL) names other headers; amounts in 万元, or 元 when yuan.
+ * patterns recognise the usual headers.  Free with
+ * budtab_internal_destroy. */
+BUDTAB_API struct budtab_internal *budtab_internal_load(const char *path,
+	const char *map_path, bool yuan, const struct budtab_patterns *patterns,
+	struct budtab_error *err);
+BUDTAB_API void budtab_internal_destroy(struct budtab_internal *internal);
+/* Holds every project checked so far against internal: matched,
+ * differs, only published, only internal.  Call once, after the last
+ * input. */
+BUDTAB_API void budtab_report_compare(struct budtab_report *report,
+	const struct budtab_internal *internal);
+
+/* Groups in input order, projects in document order; borrowed, valid
+ * until the next call that adds to the report. */
+BUDTAB_API size_t budtab_report_n_groups(const struct budtab_report *report);
+BUDTAB_API const struct budtab_group *budtab_report_group(
+	const struct budtab_report *report, size_t i);
+/* Projects checked, and findings of a severity over all groups. */
+BUDTAB_API size_t budtab_report_n_projects(const struct budtab_report *report);
+BUDTAB_API size_t budtab_report_count(const struct budtab_report *report,
+	enum budtab_severity severity);
+/* Writes the report as budtab-check/1 JSON (docs/check.md) to path
+ * ("-" for standard output) through a temporary file. */
+BUDTAB_API bool budtab_report_write_json(const struct budtab_report *report,
+	const char *path, struct budtab_error *err);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "budtab.h"
 
@@ -20,6 +21,8 @@ enum {
 static const char usage[] =
 	"usage: budtab extract [options] FILE...   performance-goal tables as budtab/1 JSON\n"
 	"       budtab grids [options] FILE...     every table as budtab-grids/1 JSON or CSV\n"
+	"       budtab check [options] FILE...     findings in published records (PDF, text dump,\n"
+	"                                          budtab/1 JSON or a budtab build database)\n"
 	"       budtab --help | --version\n"
 	"\n"
 	"options:\n"
@@ -38,10 +41,26 @@ static const char usage[] =
 	"  -h, --help             this text\n"
 	"  -V, --version          the version\n"
 	"\n"
-	"exit status: 0 all inputs read, 1 some input could not be read, 2 usage error\n";
+	"check options:\n"
+	"      --against FILE     internal records (CSV or JSON) to hold the documents against\n"
+	"      --map FILE         header names of the internal records (lines FIELD HEADER)\n"
+	"      --unit 万元|元     unit of the internal records' amounts (default 万元)\n"
+	"      --format text|json the report (default: text on a terminal, else json)\n"
+	"\n"
+	"exit status: extract, grids: 0 all inputs read, 1 some input could not be read,\n"
+	"  2 usage error; check: 0 no finding, 1 findings, 2 an input could not be read\n"
+	"  or usage error\n";
 
 enum { OPT_PAGES = 256, OPT_FORMAT, OPT_INPUT, OPT_PASSWORD, OPT_PATTERNS,
-	OPT_MAX_PAGES, OPT_MAX_GLYPHS, OPT_MAX_CELLS, OPT_MAX_SECONDS };
+	OPT_MAX_PAGES, OPT_MAX_GLYPHS, OPT_MAX_CELLS, OPT_MAX_SECONDS,
+	OPT_AGAINST, OPT_MAP, OPT_UNIT };
+
+/* Exit codes of check, listed in the README. */
+enum {
+	CHECK_CLEAN = 0,    /* every input read, no finding */
+	CHECK_FINDINGS = 1, /* at least one finding */
+	CHECK_ERROR = 2,    /* an input or the internal records could not be read, or usage */
+};
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -54,6 +73,9 @@ static const struct option long_options[] = {
 	{ "max-glyphs", required_argument, NULL, OPT_MAX_GLYPHS },
 	{ "max-cells", required_argument, NULL, OPT_MAX_CELLS },
 	{ "max-seconds", required_argument, NULL, OPT_MAX_SECONDS },
+	{ "against", required_argument, NULL, OPT_AGAINST },
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "unit", required_argument, NULL, OPT_UNIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -115,6 +137,190 @@ output_in(const char *dir, const char *input, const char *ext)
 	return g_build_filename(dir, name, NULL);
 }
 
+static void
+print_value(const struct budtab_value *v)
+{
+	if (v->is_number)
+		printf("%s=%g", v->name, v->number);
+	else
+		printf("%s=%s", v->name, v->text ? v->text : "null");
+}
+
+/* The readable report: one block a project with findings or notes. */
+static void
+print_report(const struct budtab_report *report)
+{
+	const char *source = NULL;
+	size_t with = 0;
+
+	for (size_t i = 0; i < budtab_report_n_groups(report); i++) {
+		const struct budtab_group *g = budtab_report_group(report, i);
+		bool any = false;
+
+		for (size_t k = 0; k < g->n_findings; k++)
+			any = any || g->findings[k].severity == BUDTAB_FINDING;
+		with += any && g->seq > 0;
+		if (g->n_findings == 0)
+			continue;
+		if (!source || strcmp(source, g->source) != 0) {
+			printf("%s%s\n", source ? "\n" : "", g->source);
+			source = g->source;
+		}
+		if (g->seq > 0)
+			printf("  project %d  %s  %s", g->seq, g->project ? g->project : "(no code)",
+				g->name ? g->name : "(no name)");
+		else if (g->seq < 0)
+			printf("  internal only  %s  %s", g->project ? g->project : "(no code)",
+				g->name ? g->name : "(no name)");
+		else
+			printf("  (the file as a whole)");
+		if (g->page > 0)
+			printf("  (page %d)", g->page);
+		putchar('\n');
+		for (size_t k = 0; k < g->n_findings; k++) {
+			const struct budtab_finding *f = &g->findings[k];
+
+			printf("    %s%s", f->severity == BUDTAB_NOTE ? "note: " : "", f->code);
+			if (f->page > 0)
+				printf(", page %d", f->page);
+			printf(": %s\n", f->message);
+			for (size_t v = 0; v < f->n_values; v++) {
+				printf(v ? "; " : "      ");
+				print_value(&f->values[v]);
+			}
+			if (f->n_values)
+				putchar('\n');
+		}
+	}
+	printf("%s%zu projects checked: %zu findings in %zu projects, %zu notes\n",
+		source ? "\n" : "", budtab_report_n_projects(report),
+		budtab_report_count(report, BUDTAB_FINDING), with,
+		budtab_report_count(report, BUDTAB_NOTE));
+}
+
+static int
+run_check(int argc, char **argv)
+{
+	struct budtab_options opts = { 0 };
+	struct budtab_patterns *patterns = NULL;
+	struct budtab_report *report = NULL;
+	struct budtab_internal *internal = NULL;
+	struct budtab_error err = { 0 };
+	const char *patterns_dir = NULL, *against = NULL, *map = NULL;
+	bool yuan = false, json = !isatty(STDOUT_FILENO), failed = false;
+	int opt, status;
+
+	while ((opt = getopt_long(argc, argv, "qhV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_AGAINST:
+			against = optarg;
+			break;
+		case OPT_MAP:
+			map = optarg;
+			break;
+		case OPT_UNIT:
+			if (strcmp(optarg, "元") == 0 || strcmp(optarg, "yuan") == 0)
+				yuan = true;
+			else if (strcmp(optarg, "万元") == 0 || strcmp(optarg, "wanyuan") == 0)
+				yuan = false;
+			else
+				return fail_usage("--unit takes 万元 or 元, not '%s'", optarg);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") == 0)
+				json = false;
+			else
+				return fail_usage("unknown --format '%s' (text or json)", optarg);
+			break;
+		case OPT_INPUT:
+			if (strcmp(optarg, "auto") == 0)
+				opts.input = BUDTAB_INPUT_AUTO;
+			else if (strcmp(optarg, "pdf") == 0)
+				opts.input = BUDTAB_INPUT_PDF;
+			else if (strcmp(optarg, "text") == 0)
+				opts.input = BUDTAB_INPUT_TEXT;
+			else
+				return fail_usage("unknown --input '%s'", optarg);
+			break;
+		case OPT_PASSWORD:
+			opts.password = optarg;
+			break;
+		case OPT_PATTERNS:
+			patterns_dir = optarg;
+			break;
+		case OPT_MAX_PAGES:
+			if (!parse_int(optarg, &opts.limits.max_pages))
+				return fail_usage("--max-pages takes a whole number, not '%s'", optarg);
+			break;
+		case OPT_MAX_GLYPHS:
+			if (!parse_int(optarg, &opts.limits.max_glyphs))
+				return fail_usage("--max-glyphs takes a whole number, not '%s'", optarg);
+			break;
+		case OPT_MAX_CELLS:
+			if (!parse_int(optarg, &opts.limits.max_cells))
+				return fail_usage("--max-cells takes a whole number, not '%s'", optarg);
+			break;
+		case OPT_MAX_SECONDS:
+			opts.limits.max_seconds = g_ascii_strtod(optarg, NULL);
+			if (!(opts.limits.max_seconds > 0))
+				return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
+			break;
+		case 'q':
+			break; /* check prints no extraction warnings anyway */
+		case 'h':
+			fputs(usage, stdout);
+			return CHECK_CLEAN;
+		case 'V':
+			printf("budtab %s\n", BUDTAB_VERSION);
+			return CHECK_CLEAN;
+		default:
+			return fail_usage("%s", "bad option for check");
+		}
+	}
+	if (optind >= argc)
+		return fail_usage("%s", "no input file");
+	if (map && !against)
+		return fail_usage("%s", "--map needs --against");
+	patterns = budtab_patterns_load(patterns_dir, &err);
+	if (!patterns) {
+		fprintf(stderr, "budtab: %s\n", err.message);
+		return CHECK_ERROR;
+	}
+	if (against) {
+		internal = budtab_internal_load(against, map, yuan, patterns, &err);
+		if (!internal) {
+			fprintf(stderr, "budtab: %s: %s\n", against, err.message);
+			budtab_patterns_destroy(patterns);
+			return CHECK_ERROR;
+		}
+	}
+	report = budtab_report_create(patterns);
+	for (int i = optind; i < argc; i++) {
+		if (!budtab_report_check_file(report, argv[i], &opts, &err)) {
+			fprintf(stderr, "budtab: %s: %s\n", argv[i], err.message);
+			failed = true;
+		}
+	}
+	if (internal)
+		budtab_report_compare(report, internal);
+	if (json) {
+		if (!budtab_report_write_json(report, "-", &err)) {
+			fprintf(stderr, "budtab: %s\n", err.message);
+			failed = true;
+		}
+	} else {
+		print_report(report);
+	}
+	status = failed ? CHECK_ERROR :
+		budtab_report_count(report, BUDTAB_FINDING) > 0 ? CHECK_FINDINGS : CHECK_CLEAN;
+	budtab_report_destroy(report);
+	budtab_internal_destroy(internal);
+	budtab_patterns_destroy(patterns);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -139,6 +345,8 @@ main(int argc, char **argv)
 	if (argc < 2)
 		return fail_usage("%s", "no command given");
 	command = argv[1];
+	if (strcmp(command, "check") == 0)
+		return run_check(argc - 1, argv + 1);
 	if (strcmp(command, "extract") != 0 && strcmp(command, "grids") != 0)
 		return fail_usage("unknown command '%s'", command);
 	grids = strcmp(command, "grids") == 0;

@@ -489,3 +489,24 @@ patterns_has(const struct budtab_patterns *p, const char *key)
 {
 	return g_hash_table_contains(p->keys, key);
 }
+
+const char **
+patterns_keys(const struct budtab_patterns *p, const char *prefix)
+{
+	GPtrArray *out = g_ptr_array_new();
+	size_t plen = strlen(prefix);
+
+	for (guint i = 0; i < p->entries->len; i++) {
+		struct entry *e = p->entries->pdata[i];
+		bool seen = false;
+
+		if (strncmp(e->key, prefix, plen) != 0)
+			continue;
+		for (guint k = 0; k < out->len && !seen; k++)
+			seen = strcmp(out->pdata[k], e->key + plen) == 0;
+		if (!seen)
+			g_ptr_array_add(out, e->key + plen);
+	}
+	g_ptr_array_add(out, NULL);
+	return (const char **)g_ptr_array_free(out, FALSE);
+}

@@ -44,6 +44,11 @@ long pmatch_group_offset(const struct pmatch *m, const char *name);
 char **patterns_split(const struct budtab_patterns *p, const char *key,
 	const char *text);
 
+/* The distinct keys starting with prefix, in load order, as their
+ * remainders after the prefix; a NULL-terminated array of strings
+ * borrowed from p (free the array alone with g_free). */
+const char **patterns_keys(const struct budtab_patterns *p, const char *prefix);
+
 /* Whether any pattern of key exists (lets optional concerns be absent). */
 bool patterns_has(const struct budtab_patterns *p, const char *key);
 

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "check.h"
 #include "doc.h"
 
 static cJSON *
@@ -255,4 +256,61 @@ sink_csv_grids(const struct budtab_doc *doc)
 		g_free(slots);
 	}
 	return g_string_free(out, FALSE);
+}
+
+static cJSON *
+finding_object(const struct budtab_finding *f)
+{
+	cJSON *o = cJSON_CreateObject(), *vals = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "code", cJSON_CreateString(f->code));
+	cJSON_AddItemToObject(o, "severity", cJSON_CreateString(
+		f->severity == BUDTAB_FINDING ? "finding" : "note"));
+	cJSON_AddItemToObject(o, "page", f->page > 0 ?
+		cJSON_CreateNumber(f->page) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "message", cJSON_CreateString(f->message));
+	for (size_t i = 0; i < f->n_values; i++) {
+		const struct budtab_value *v = &f->values[i];
+
+		cJSON_AddItemToObject(vals, v->name, v->is_number ? number(v->number) :
+			str_or_null(v->text));
+	}
+	cJSON_AddItemToObject(o, "values", vals);
+	return o;
+}
+
+char *
+sink_json_check(const struct budtab_report *report)
+{
+	cJSON *root = cJSON_CreateObject(), *sum = cJSON_CreateObject();
+	cJSON *groups = cJSON_CreateArray();
+
+	cJSON_AddItemToObject(root, "format", cJSON_CreateString(BUDTAB_CHECK_FORMAT));
+	cJSON_AddItemToObject(sum, "projects",
+		cJSON_CreateNumber((double)budtab_report_n_projects(report)));
+	cJSON_AddItemToObject(sum, "findings",
+		cJSON_CreateNumber((double)budtab_report_count(report, BUDTAB_FINDING)));
+	cJSON_AddItemToObject(sum, "notes",
+		cJSON_CreateNumber((double)budtab_report_count(report, BUDTAB_NOTE)));
+	cJSON_AddItemToObject(root, "summary", sum);
+	for (size_t i = 0; i < budtab_report_n_groups(report); i++) {
+		const struct budtab_group *g = budtab_report_group(report, i);
+		cJSON *o = cJSON_CreateObject(), *fs = cJSON_CreateArray();
+
+		cJSON_AddItemToObject(o, "source", cJSON_CreateString(g->source));
+		cJSON_AddItemToObject(o, "seq", g->seq > 0 ?
+			cJSON_CreateNumber(g->seq) : cJSON_CreateNull());
+		cJSON_AddItemToObject(o, "kind", cJSON_CreateString(g->seq > 0 ?
+			"project" : g->seq == 0 ? "document" : "internal"));
+		cJSON_AddItemToObject(o, "code", str_or_null(g->project));
+		cJSON_AddItemToObject(o, "name", str_or_null(g->name));
+		cJSON_AddItemToObject(o, "page", g->page > 0 ?
+			cJSON_CreateNumber(g->page) : cJSON_CreateNull());
+		for (size_t k = 0; k < g->n_findings; k++)
+			cJSON_AddItemToArray(fs, finding_object(&g->findings[k]));
+		cJSON_AddItemToObject(o, "findings", fs);
+		cJSON_AddItemToArray(groups, o);
+	}
+	cJSON_AddItemToObject(root, "groups", groups);
+	return print_and_free(root);
 }

@@ -103,5 +103,57 @@ run "grids as CSV" 0 '^$' grids --format csv --pages 6 "$seed"
 if grep -q "^table,0,page,6" "$tmp/out"; then ok "CSV names the table's page"; else not_ok "CSV names the table's page"; fi
 run "text dump input" 0 '^budtab: .*warning' extract --input text "$root/tests/data/cli/dump.txt"
 
+# check: 0 clean, 1 findings, 2 an input that cannot be read.
+gold="$root/corpus/huailai-2024-zrzy.expected.json"
+run "check of a clean document exits 0" 0 '^$' check --format text "$root/corpus/rl-hrules-wqy.expected.json"
+grep -q "^2 projects checked: 0 findings" "$tmp/out" && ok "check says what it checked" || not_ok "check says what it checked" "$(tail -1 "$tmp/out")"
+run "check of the seed exits 1" 1 '^$' check --format text "$seed"
+if grep -q "schedule-not-cumulative, page 10" "$tmp/out" && grep -q "target-no-number, page 9" "$tmp/out"; then
+	ok "check reports the seed's schedules and bare %"
+else
+	not_ok "check reports the seed's schedules and bare %" "$(head -5 "$tmp/out")"
+fi
+run "check JSON" 1 '^$' check --format json "$gold"
+if python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['format'] == 'budtab-check/1' and d['summary']['findings'] == 9, d['summary']
+assert [g['seq'] for g in d['groups']] == [1, 2, 3, 4, 5, 6, 7]
+f = d['groups'][4]['findings'][0]
+assert f['code'] == 'schedule-not-cumulative' and f['values']['percent'] == '10/30/30/30', f
+" "$tmp/out"; then ok "check JSON has its documented shape"; else not_ok "check JSON has its documented shape"; fi
+{ printf '\xef\xbb\xbf'; cat "$gold"; } >"$tmp/bom.json"
+run "budtab/1 with a BOM" 1 '^$' check --format text "$tmp/bom.json"
+run "check of a missing file exits 2" 2 "^budtab: $tmp/missing.json: " check --format text "$tmp/missing.json"
+run "an unreadable input wins over findings" 2 "^budtab: $tmp/text.pdf: " check --format text "$tmp/text.pdf" "$gold"
+run "check with a bad --unit is a usage error" 2 '^budtab: |^Try' check --unit 千元 "$gold"
+run "check against internal records" 1 '^$' check --format text "$gold" --against "$root/tests/data/check/internal.csv"
+grep -q "department-total-differs" "$tmp/out" && grep -q "only-internal" "$tmp/out" &&
+	ok "internal records: differences reported" || not_ok "internal records: differences reported"
+run "broken internal records exit 2" 2 "^budtab: $tmp/text.pdf: no project-code column" check "$gold" --against "$tmp/text.pdf"
+
+# A budtab build database: its documents with status ok; the same
+# document twice repeats every code.
+if command -v sqlite3 >/dev/null; then
+	sqlite3 "$tmp/db.sqlite" "CREATE TABLE documents (path TEXT, status TEXT, record_json TEXT);
+		INSERT INTO documents VALUES ('a.pdf', 'ok', readfile('$gold'));
+		INSERT INTO documents VALUES ('b.pdf', 'ok', readfile('$gold'));
+		INSERT INTO documents VALUES ('c.pdf', 'failed', NULL);
+		INSERT INTO documents VALUES ('d.pdf', 'ok', '{\"format\": \"budtab/1\"');"
+	run "check a database" 1 '^$' check --format json "$tmp/db.sqlite"
+	if python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['summary']['projects'] == 14, d['summary']
+codes = [f['code'] for g in d['groups'] for f in g['findings']]
+assert codes.count('code-duplicate') == 7 and codes.count('db-unreadable') == 1, codes
+assert d['groups'][0]['source'].endswith('db.sqlite:a.pdf')
+" "$tmp/out"; then ok "database: 2 documents read, 1 unreadable, duplicates across documents"; else not_ok "database: 2 documents read, 1 unreadable, duplicates across documents"; fi
+	printf 'SQLite format 3\0garbage' >"$tmp/bad.sqlite"
+	run "a damaged database exits 2" 2 "^budtab: $tmp/bad.sqlite: " check --format text "$tmp/bad.sqlite"
+else
+	ok "check a database # SKIP no sqlite3 program"
+fi
+
 echo "1..$n"
 exit $((fails > 0))

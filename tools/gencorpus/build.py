@@ -49,4 +49,11 @@ def generate(doc, out_dir):
     with open(gold_path, "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    return pdf, gold_path
+    if not doc.get("check"):
+        return pdf, gold_path
+    check_path = os.path.join(out_dir, name + ".check.json")
+    with open(check_path, "w", encoding="utf-8") as f:
+        json.dump(gold.check(doc, "corpus/%s.pdf" % name), f,
+                  ensure_ascii=False, indent=2)
+        f.write("\n")
+    return pdf, gold_path, check_path

@@ -160,3 +160,20 @@ def document(doc, pdf_rel, pdf_bytes, npages, project_pages):
                      for i, (p, pg) in enumerate(zip(projects, project_pages))],
         "warnings": [],
     }
+
+
+CHECK_FORMAT = "budtab-check-gold/1"
+
+
+def check(doc, pdf_rel):
+    """The findings budtab check must report: the codes each project block
+    declares it plants (`planted`), sorted; a project that plants nothing
+    must give none."""
+    projects = [b for b in doc["blocks"] if b["type"] == "project"]
+    return {
+        "format": CHECK_FORMAT,
+        "file": pdf_rel,
+        "projects": [{"seq": i + 1, "code": text_or_null(p["code"]),
+                      "findings": sorted(p.get("planted", []))}
+                     for i, p in enumerate(projects)],
+    }
