@@ -998,9 +998,36 @@ part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 		}
 }
 
+/* Moves fragment a of row lines [s, e), and the lines of its cell
+ * stacked over or under it in its column (those it overlaps and b does
+ * not), to the column its place is in. */
+static void
+place_stack(GArray *frags, int s, int e, guint a, guint b, const GArray *bounds)
+{
+	struct frag f = g_array_index(frags, struct frag, a);
+	const struct frag g = g_array_index(frags, struct frag, b);
+	int c = column_at(bounds, (f.x0 + f.x1) / 2.0);
+
+	for (guint k = 0; k < frags->len; k++) {
+		struct frag *h = &g_array_index(frags, struct frag, k);
+
+		if (h->line < s || h->line >= e || h->c0 != f.c0 || h->c1 != f.c0)
+			continue;
+		if (k != a && (MIN(h->x1, f.x1) <= MAX(h->x0, f.x0) ||
+			       MIN(h->x1, g.x1) > MAX(h->x0, g.x0)))
+			continue;
+		h->c0 = h->c1 = c;
+		h->anchor = (h->x0 + h->x1) / 2.0;
+	}
+}
+
 /* Two cells side by side in one row that the columns put together (the
  * budget line's columns need not be the indicator rows') get a boundary
- * of their own between them.  Returns whether one was added. */
+ * of their own between them; where one stands between them already
+ * (both were drawn to one column's cluster: a wrapped label above and
+ * under the line of the value beside it), each goes to the column its
+ * place is in, with the lines stacked on it.  Returns whether a boundary
+ * was added. */
 static bool
 part_side_by_side(GArray *frags, const GArray *rows, GArray *bounds)
 {
@@ -1029,6 +1056,12 @@ part_side_by_side(GArray *frags, const GArray *rows, GArray *bounds)
 			x = (f->x1 + g->x0) / 2.0;
 			for (guint k = 0; k < bounds->len; k++)
 				near |= fabs(g_array_index(bounds, double, k) - x) < 1;
+			if (near && column_at(bounds, (f->x0 + f->x1) / 2.0) <
+			    column_at(bounds, (g->x0 + g->x1) / 2.0)) {
+				place_stack(frags, rs[r], rs[r + 1], b, a, bounds);
+				place_stack(frags, rs[r], rs[r + 1], a, b, bounds);
+				continue;
+			}
 			if (near || bounds->len + 2 > MAX_COLS)
 				continue;
 			g_array_append_val(bounds, x);
