@@ -998,6 +998,201 @@ part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 		}
 }
 
+/* A cell of one row as spread_row sees it: fragments of one column
+ * that overlap (the lines of a wrapped cell), or a fragment spanning
+ * columns. */
+struct row_cell {
+	int c0, w;           /* its columns: c0 .. c0 + w */
+	double x0, x1;       /* dump columns */
+	int to;              /* the first column it goes to */
+};
+
+static int
+cmp_row_cell(const void *p, const void *q)
+{
+	const struct row_cell *a = p, *b = q;
+
+	if (a->c0 != b->c0)
+		return a->c0 - b->c0;
+	return (a->x0 > b->x0) - (a->x0 < b->x0);
+}
+
+/* What putting a cell in column c costs: a column for each column it
+ * moves, and, to choose between moves, a little for how far its middle
+ * stands from the column. */
+static double
+spread_cost(const struct row_cell *u, int c, const GArray *bounds, int ncols)
+{
+	double mid = (u->x0 + u->x1) / 2, lo, hi, d;
+
+	lo = c == 0 ? -INFINITY : g_array_index(bounds, double, c - 1);
+	hi = c + 1 >= ncols ? INFINITY : g_array_index(bounds, double, c);
+	d = mid < lo ? lo - mid : mid > hi ? mid - hi : 0;
+	return abs(c - u->c0) + fmin(0.5, 0.01 * d);
+}
+
+/* Cells that one row holds side by side in one column (the columns came
+ * from the other rows: a row whose wrapped cells pdftotext set closer
+ * together than their columns, a wrapped label around the line of the
+ * value beside it) are spread over the columns around, every cell of the
+ * row keeping its order from left to right and moving as few columns as
+ * can be, so that each stands in a column of its own.  A row that no
+ * such spreading fits is left as it is. */
+static void
+spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
+{
+	const int *rs = (const int *)rows->data;
+	int nrows = (int)rows->len - 1;
+	int *unit = g_new(int, frags->len + 1);
+
+	for (int r = 0; r < nrows; r++) {
+		GArray *cells = g_array_new(FALSE, FALSE, sizeof(struct row_cell));
+		int n, *from = NULL;
+		double *best = NULL;
+		bool crowded = false, changed = false;
+
+		/* cells: fragments joined while they share a column and overlap */
+		for (guint k = 0; k < frags->len; k++) {
+			const struct frag *f = &g_array_index(frags, struct frag, k);
+			struct row_cell u = { f->c0, f->c1 - f->c0, f->x0, f->x1, f->c0 };
+
+			unit[k] = -1;
+			if (f->line < rs[r] || f->line >= rs[r + 1])
+				continue;
+			unit[k] = (int)cells->len;
+			g_array_append_val(cells, u);
+		}
+		for (bool again = true; again;) {
+			again = false;
+			for (guint k = 0; k < frags->len; k++)
+				for (guint j = k + 1; j < frags->len; j++) {
+					const struct frag *f = &g_array_index(frags, struct frag, k);
+					const struct frag *g = &g_array_index(frags, struct frag, j);
+					struct row_cell *a, *b;
+					int from_u, to_u;
+
+					if (unit[k] < 0 || unit[j] < 0 || unit[k] == unit[j] ||
+					    f->c0 != f->c1 || g->c0 != g->c1 || f->c0 != g->c0)
+						continue;
+					if (MIN(f->x1, g->x1) <= MAX(f->x0, g->x0))
+						continue;
+					from_u = MAX(unit[k], unit[j]);
+					to_u = MIN(unit[k], unit[j]);
+					a = &g_array_index(cells, struct row_cell, to_u);
+					b = &g_array_index(cells, struct row_cell, from_u);
+					a->x0 = fmin(a->x0, b->x0);
+					a->x1 = fmax(a->x1, b->x1);
+					b->w = -1; /* merged away */
+					for (guint i = 0; i < frags->len; i++)
+						if (unit[i] == from_u)
+							unit[i] = to_u;
+					again = true;
+				}
+		}
+		/* compact: the merged-away cells go, units renumbered */
+		{
+			int *newi = g_new(int, cells->len + 1), m2 = 0;
+			GArray *keep = g_array_new(FALSE, FALSE, sizeof(struct row_cell));
+
+			for (guint i = 0; i < cells->len; i++) {
+				const struct row_cell *u = &g_array_index(cells, struct row_cell, i);
+
+				newi[i] = -1;
+				if (u->w >= 0) {
+					newi[i] = m2++;
+					g_array_append_val(keep, *u);
+				}
+			}
+			for (guint k = 0; k < frags->len; k++)
+				if (unit[k] >= 0)
+					unit[k] = newi[unit[k]];
+			g_array_free(cells, TRUE);
+			cells = keep;
+			g_free(newi);
+		}
+		n = (int)cells->len;
+		/* single-column cells in order of column, then place; each cell
+		 * keeps its index in .to until it is placed */
+		for (int i = 0; i < n; i++)
+			g_array_index(cells, struct row_cell, i).to = i;
+		g_array_sort(cells, cmp_row_cell);
+		for (int i = 1; i < n; i++) {
+			const struct row_cell *a = &g_array_index(cells, struct row_cell, i - 1);
+			const struct row_cell *b = &g_array_index(cells, struct row_cell, i);
+
+			/* side by side in one column; cells that overlap a spanning
+			 * one are not in its way */
+			if (a->c0 + a->w >= b->c0 && a->x1 <= b->x0)
+				crowded = true;
+		}
+		if (crowded && n <= MAX_COLS) {
+			/* best[i][c]: cells 0..i placed, cell i in column c */
+			best = g_new(double, (size_t)n * ncols);
+			from = g_new(int, (size_t)n * ncols);
+			for (int i = 0; i < n; i++) {
+				const struct row_cell *u = &g_array_index(cells, struct row_cell, i);
+				const struct row_cell *p = i ? &g_array_index(cells, struct row_cell,
+					i - 1) : NULL;
+
+				for (int c = 0; c < ncols; c++) {
+					best[i * ncols + c] = INFINITY;
+					if (c + u->w >= ncols)
+						continue;
+					if (i == 0) {
+						best[c] = spread_cost(u, c, bounds, ncols);
+						continue;
+					}
+					for (int pc = 0; pc < ncols; pc++) {
+						double v = best[(i - 1) * ncols + pc];
+						/* cells that overlap need not be in order */
+						bool free = p->x1 > u->x0 && p->x0 < u->x1 && p->c0 != u->c0;
+
+						if (!isfinite(v) || (!free && pc + p->w >= c))
+							continue;
+						v += spread_cost(u, c, bounds, ncols);
+						if (v < best[i * ncols + c]) {
+							best[i * ncols + c] = v;
+							from[i * ncols + c] = pc;
+						}
+					}
+				}
+			}
+			{
+				int c = -1;
+				double v = INFINITY;
+
+				for (int k = 0; k < ncols; k++)
+					if (best[(n - 1) * ncols + k] < v) {
+						v = best[(n - 1) * ncols + k];
+						c = k;
+					}
+				for (int i = n - 1; i >= 0 && c >= 0; i--) {
+					struct row_cell *u = &g_array_index(cells, struct row_cell, i);
+					int idx = u->to;
+
+					changed |= c != u->c0;
+					for (guint k = 0; k < frags->len; k++) {
+						struct frag *f = &g_array_index(frags, struct frag, k);
+
+						if (unit[k] != idx || c == u->c0)
+							continue;
+						f->c0 = c;
+						f->c1 = c + u->w;
+						if (u->w == 0)
+							f->anchor = column_middle(bounds, c);
+					}
+					c = i ? from[i * ncols + c] : -1;
+				}
+			}
+			g_free(best);
+			g_free(from);
+		}
+		(void)changed;
+		g_array_free(cells, TRUE);
+	}
+	g_free(unit);
+}
+
 /* Moves fragment a of row lines [s, e), and the lines of its cell
  * stacked over or under it in its column (those it overlaps and b does
  * not), to the column its place is in. */
@@ -1517,6 +1712,7 @@ plan_space_table(const struct tline *L, const struct region *rg, bool wide,
 		g_array_append_val(t->rows, end);
 		part_soft_cuts(t->frags, t->rows, m, bounds);
 		part_stacked(t->frags, t->rows, m, bounds);
+		spread_rows(t->frags, t->rows, m, bounds);
 		if (part_side_by_side(t->frags, t->rows, bounds)) {
 			for (guint k = 0; k < t->frags->len; k++)
 				frag_columns(&g_array_index(t->frags, struct frag, k), bounds);
