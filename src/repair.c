@@ -1024,6 +1024,120 @@ part_run_in_target(struct repair *x, const struct chain *ch, struct table *t,
 	}
 }
 
+/* The first column of each header right of column c, in order, as
+ * many as fit in cols[max]; returns how many. */
+static int
+headed_columns(const struct repair *x, const struct chain *ch, struct table *t,
+	int c, int *cols, int max)
+{
+	enum colfield prev = column_field(x, ch, t, c);
+	int n = 0;
+
+	for (int k = c + 1; k < t->cols && n < max; k++) {
+		enum colfield f = column_field(x, ch, t, k);
+
+		if (f == F_NONE || f == prev)
+			continue;
+		prev = f;
+		cols[n++] = k;
+	}
+	return n;
+}
+
+/* An orphan cell whose row a dump laid closer together than the header
+ * (cells set one column early, one after the other) when a 三级指标 or
+ * 绩效指标描述 column further right stands empty in the row: the orphan
+ * and the cells between it and that column each move to the next
+ * header's column (a cell that ran on into the next header's columns
+ * ends where they begin).  Not when the orphan completes a level with
+ * the cell left of it (the two halves of a wrapped label), nor over a
+ * header of another kind or two cells under one header.  Returns
+ * whether it moved the cells. */
+static bool
+shift_run(struct repair *x, const struct chain *ch, struct table *t, int r,
+	struct cell *o, const struct cell *left)
+{
+	int cols[8], n = headed_columns(x, ch, t, o->col, cols, 8), slot = -1;
+	struct cell *src[8];
+
+	if (left && !is_empty(left->text)) {
+		g_autofree char *kl = key_of(left->text);
+		g_autofree char *k = NULL;
+		bool doubt;
+		char *joined = join_halves(x, left->text, o->text, NULL, &doubt);
+
+		k = key_of(joined);
+		g_free(joined);
+		if (!known_level(x, kl) && known_level(x, k))
+			return false;
+	}
+	for (int j = 0; j < n && slot < 0; j++) {
+		enum colfield f = column_field(x, ch, t, cols[j]);
+		int end = j + 1 < n ? cols[j + 1] : t->cols;
+
+		if (f != F_LEVEL3 && f != F_DESCRIPTION)
+			return false;
+		src[j] = NULL;
+		/* one cell of text starting among the header's columns, or
+		 * none; it may run on into the next header's */
+		for (int k = cols[j]; k < end; k++) {
+			struct cell *cell = cell_at(t, r, k);
+
+			if (!cell || is_empty(cell->text) || cell == src[j] ||
+			    (j > 0 && cell == src[j - 1]))
+				continue;
+			if (src[j] || cell->row != r || cell->rowspan != 1 ||
+			    cell->col < cols[j])
+				return false;
+			src[j] = cell;
+		}
+		if (!src[j])
+			slot = j;
+	}
+	if (slot < 1)
+		return false;
+	warn(x, t->page, "repaired-shifted-row",
+		"'%s' and the %d cell(s) after it read as set one column early each",
+		o->text, slot);
+	{
+		char *texts[9];
+		int at[9];
+
+		/* texts first: splitting a cell moves the others */
+		texts[0] = g_strdup(o->text);
+		at[0] = o->col;
+		for (int j = 0; j < slot; j++) {
+			texts[j + 1] = g_strdup(src[j]->text);
+			at[j + 1] = src[j]->col;
+		}
+		for (int j = 0; j <= slot; j++) {
+			struct cell *cell = cell_at(t, r, at[j]);
+			int end = j > 0 ? cols[j] : t->cols; /* its header's end */
+
+			if (!cell)
+				continue;
+			set_text(cell, NULL);
+			/* a cell that ran on into the next header's columns ends
+			 * where they begin */
+			if (j > 0 && cell->col + cell->colspan > end) {
+				char *none[2] = { NULL, NULL };
+				int starts[2] = { cell->col, end };
+
+				split_ranges(t, cell, none, starts, 2);
+			}
+		}
+		for (int j = slot; j >= 0; j--) {
+			struct cell *to = cell_at(t, r, cols[j]);
+
+			if (to && to->row == r)
+				set_text(to, texts[j]);
+			else
+				g_free(texts[j]);
+		}
+	}
+	return true;
+}
+
 /* A cell in a column no header stands over is the second half of the
  * cell to its left, cut by a stray tab; unless it repeats that cell
  * whole and the 指标值 right of it is empty: then it is the 指标值, one
@@ -1080,6 +1194,8 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 				continue;
 			}
 		}
+		if (shift_run(x, ch, t, r, o, left))
+			continue;
 		if (!left || is_empty(left->text))
 			continue;
 		joined = join_halves(x, left->text, o->text, NULL, &doubt);
