@@ -1004,7 +1004,7 @@ part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 struct row_cell {
 	int c0, w;           /* its columns: c0 .. c0 + w */
 	double x0, x1;       /* dump columns */
-	int to;              /* the first column it goes to */
+	int to;              /* its index before sorting */
 };
 
 static int
@@ -1054,7 +1054,7 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 		/* cells: fragments joined while they share a column and overlap */
 		for (guint k = 0; k < frags->len; k++) {
 			const struct frag *f = &g_array_index(frags, struct frag, k);
-			struct row_cell u = { f->c0, f->c1 - f->c0, f->x0, f->x1, f->c0 };
+			struct row_cell u = { f->c0, f->c1 - f->c0, f->x0, f->x1, 0 };
 
 			unit[k] = -1;
 			if (f->line < rs[r] || f->line >= rs[r + 1])
@@ -1072,9 +1072,8 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 					int from_u, to_u;
 
 					if (unit[k] < 0 || unit[j] < 0 || unit[k] == unit[j] ||
-					    f->c0 != f->c1 || g->c0 != g->c1 || f->c0 != g->c0)
-						continue;
-					if (MIN(f->x1, g->x1) <= MAX(f->x0, g->x0))
+					    f->c1 < g->c0 || g->c1 < f->c0 ||
+					    MIN(f->x1, g->x1) <= MAX(f->x0, g->x0))
 						continue;
 					from_u = MAX(unit[k], unit[j]);
 					to_u = MIN(unit[k], unit[j]);
@@ -1082,6 +1081,12 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 					b = &g_array_index(cells, struct row_cell, from_u);
 					a->x0 = fmin(a->x0, b->x0);
 					a->x1 = fmax(a->x1, b->x1);
+					{
+						int e = MAX(a->c0 + a->w, b->c0 + b->w);
+
+						a->c0 = MIN(a->c0, b->c0);
+						a->w = e - a->c0;
+					}
 					b->w = -1; /* merged away */
 					for (guint i = 0; i < frags->len; i++)
 						if (unit[i] == from_u)
@@ -1136,7 +1141,7 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 
 				for (int c = 0; c < ncols; c++) {
 					best[i * ncols + c] = INFINITY;
-					if (c + u->w >= ncols)
+					if (c + (c == u->c0 ? u->w : 0) >= ncols)
 						continue;
 					if (i == 0) {
 						best[c] = spread_cost(u, c, bounds, ncols);
@@ -1147,7 +1152,9 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 						/* cells that overlap need not be in order */
 						bool free = p->x1 > u->x0 && p->x0 < u->x1 && p->c0 != u->c0;
 
-						if (!isfinite(v) || (!free && pc + p->w >= c))
+						/* a cell that moves is one column's */
+						if (!isfinite(v) ||
+						    (!free && pc + (pc == p->c0 ? p->w : 0) >= c))
 							continue;
 						v += spread_cost(u, c, bounds, ncols);
 						if (v < best[i * ncols + c]) {
@@ -1176,10 +1183,10 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 
 						if (unit[k] != idx || c == u->c0)
 							continue;
-						f->c0 = c;
-						f->c1 = c + u->w;
-						if (u->w == 0)
-							f->anchor = column_middle(bounds, c);
+						/* a moved cell is one column's: the span it
+						 * had came from the columns it stood over */
+						f->c0 = f->c1 = c;
+						f->anchor = column_middle(bounds, c);
 					}
 					c = i ? from[i * ncols + c] : -1;
 				}

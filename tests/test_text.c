@@ -38,7 +38,7 @@
 /* A regression floor: the agreement measured when this test was written
  * (96.23%).  The aim is 98% (issue 3); raise the floor as the reading of
  * pdftotext -layout dumps improves, never lower it. */
-#define LAYOUT_MIN_AGREEMENT 97.6
+#define LAYOUT_MIN_AGREEMENT 97.7
 #define DAMAGE_SEED 20240611
 #define DAMAGE_VARIANTS 300
 
