@@ -1055,7 +1055,7 @@ headed_columns(const struct repair *x, const struct chain *ch, struct table *t,
  * whether it moved the cells. */
 static bool
 shift_run(struct repair *x, const struct chain *ch, struct table *t, int r,
-	struct cell *o, const struct cell *left)
+	struct cell *o, const struct cell *left, bool second)
 {
 	int cols[8], n = headed_columns(x, ch, t, o->col, cols, 8), slot = -1;
 	struct cell *src[8];
@@ -1094,7 +1094,7 @@ shift_run(struct repair *x, const struct chain *ch, struct table *t, int r,
 		if (!src[j])
 			slot = j;
 	}
-	if (slot < 1)
+	if (slot < (second ? 0 : 1))
 		return false;
 	warn(x, t->page, "repaired-shifted-row",
 		"'%s' and the %d cell(s) after it read as set one column early each",
@@ -1138,6 +1138,56 @@ shift_run(struct repair *x, const struct chain *ch, struct table *t, int r,
 	return true;
 }
 
+/* Whether the cell starting at column c of row r is the second cell of
+ * text under one 三级指标 or 绩效指标描述 header. */
+static bool
+second_under_header(const struct repair *x, const struct chain *ch,
+	struct table *t, int r, int c)
+{
+	enum colfield f = column_field(x, ch, t, c);
+
+	if (f != F_LEVEL3 && f != F_DESCRIPTION)
+		return false;
+	for (int k = c - 1; k >= 0 && column_field(x, ch, t, k) == f; k--) {
+		const struct cell *cell = table_cell_at(t, r, k);
+
+		if (cell && cell->row == r && cell->col == k && !is_empty(cell->text))
+			return true;
+	}
+	return false;
+}
+
+/* The one cell of text left under the header of column c in row r
+ * takes all the header's columns, so that it stands under the header
+ * as a whole. */
+static void
+widen_under_header(const struct repair *x, const struct chain *ch,
+	struct table *t, int r, int c)
+{
+	enum colfield f = column_field(x, ch, t, c);
+	int k0 = c, k1 = c + 1;
+	const struct cell *only = NULL;
+
+	while (k0 > 0 && column_field(x, ch, t, k0 - 1) == f)
+		k0--;
+	while (k1 < t->cols && column_field(x, ch, t, k1) == f)
+		k1++;
+	for (int k = k0; k < k1; k++) {
+		const struct cell *cell = table_cell_at(t, r, k);
+
+		if (!cell || cell->row != r || cell->rowspan != 1 || cell->col < k0 ||
+		    cell->col + cell->colspan > k1)
+			return;
+		if (is_empty(cell->text) || cell == only)
+			continue;
+		if (only)
+			return;
+		only = cell;
+	}
+	if (only && only->colspan < k1 - k0)
+		merge_rect(t, r, k0, 1, k1 - k0, g_strdup(only->text));
+}
+
 /* A cell in a column no header stands over is the second half of the
  * cell to its left, cut by a stray tab; unless it repeats that cell
  * whole and the 指标值 right of it is empty: then it is the 指标值, one
@@ -1153,9 +1203,14 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 		char *joined;
 
 		if (!o || o->row != r || o->col != c || o->rowspan != 1 ||
-		    o->colspan != 1 || is_empty(o->text) ||
-		    !continuation_column(x, ch, t, c))
+		    o->colspan != 1 || is_empty(o->text))
 			continue;
+		if (!continuation_column(x, ch, t, c)) {
+			if (second_under_header(x, ch, t, r, c) &&
+			    shift_run(x, ch, t, r, o, NULL, true))
+				widen_under_header(x, ch, t, r, c);
+			continue;
+		}
 		left = cell_at(t, r, c - 1);
 		if (!left || left->row != r || left->rowspan != 1)
 			continue;
@@ -1194,7 +1249,7 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 				continue;
 			}
 		}
-		if (shift_run(x, ch, t, r, o, left))
+		if (shift_run(x, ch, t, r, o, left, false))
 			continue;
 		if (!left || is_empty(left->text))
 			continue;
