@@ -1602,6 +1602,28 @@ column_use(const struct chain *ch, int c, int *rows)
 	return n;
 }
 
+/* How many indicator rows of the chain's header table have a cell that
+ * starts left of column c and runs on over it (a line of a wrapped cell
+ * longer than its column). */
+static int
+column_runs_on(const struct chain *ch, int c)
+{
+	const struct crow *h = &g_array_index(ch->rows, struct crow, ch->header);
+	int n = 0;
+
+	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
+		const struct crow *cr = &g_array_index(ch->rows, struct crow, i);
+		const struct cell *cell;
+
+		if (cr->t != h->t)
+			continue;
+		cell = table_cell_at(cr->t, cr->r, c);
+		n += cell && cell->row == cr->r && cell->col < c && cell->rowspan == 1 &&
+			!is_empty(cell->text);
+	}
+	return n;
+}
+
 /* In a dump laid out by spaces a header need not stand over its cells
  * (a header centred in a wide cell, cells that start further left), and
  * a column of cells may have no header at all.  The columns are shared
@@ -1616,7 +1638,7 @@ align_headers(struct repair *x, struct chain *ch)
 	struct table *t = h->t;
 	int m = t->cols, k = 0, rows;
 	struct cell **hc;
-	double *use, *best;
+	double *use, *runs_on, *best;
 	int *from, *lo, *hi;
 	bool changed = false;
 
@@ -1637,8 +1659,12 @@ align_headers(struct repair *x, struct chain *ch)
 		return;
 	}
 	use = g_new0(double, m);
+	runs_on = g_new0(double, m);
 	for (int c = 0; c < m; c++)
 		use[c] = column_use(ch, c, &rows);
+	for (int c = 0; c < m; c++)
+		runs_on[c] = 0.5 * column_runs_on(ch, c);
+
 	/* best[i][e]: headers 0..i-1 take columns [0, e) */
 	best = g_new(double, (size_t)(k + 1) * (m + 1));
 	from = g_new(int, (size_t)(k + 1) * (m + 1));
@@ -1657,8 +1683,10 @@ align_headers(struct repair *x, struct chain *ch)
 
 				if (!isfinite(prev))
 					continue;
+				/* text that runs on over a column comes from the left */
 				for (int c = s0; c < e; c++)
-					cost += use[c] * fabs((t->col_x[c] + t->col_x[c + 1]) / 2 - pos);
+					cost += use[c] * fabs((t->col_x[c] + t->col_x[c + 1]) / 2 - pos) +
+						runs_on[c] * fabs(t->col_x[c] - pos);
 				if (cost < best[i * (m + 1) + e]) {
 					best[i * (m + 1) + e] = cost;
 					from[i * (m + 1) + e] = s0;
@@ -1701,6 +1729,7 @@ align_headers(struct repair *x, struct chain *ch)
 	}
 	g_free(hc);
 	g_free(use);
+	g_free(runs_on);
 	g_free(best);
 	g_free(from);
 	g_free(lo);

@@ -36,10 +36,10 @@
 #define SEED "huailai-2024-zrzy"
 #define SEED_MIN_ACCURACY 95.0
 /* A regression floor: the agreement measured when this test was written
- * was 96.23%; issue 3 asks for 98%, reached at 98.04% (1896/1934).  Raise
- * the floor as the reading of pdftotext -layout dumps improves, never
- * lower it. */
-#define LAYOUT_MIN_AGREEMENT 98.0
+ * was 96.23%; issue 3 asks for 98% (now 98.29%, 1901/1934).  Raise the
+ * floor as the reading of pdftotext -layout dumps improves, never lower
+ * it. */
+#define LAYOUT_MIN_AGREEMENT 98.2
 #define DAMAGE_SEED 20240611
 #define DAMAGE_VARIANTS 300
 
