@@ -1490,6 +1490,86 @@ text_columns(const char *p, const char *end, bool wide)
 	return w;
 }
 
+/* A cell printed once for several rows (a merged 二级指标) stands in the
+ * middle of them, so in a dump its text sits off the middle of the row
+ * it falls in, towards rows that have nothing in its column.  Such a
+ * cell spans those rows: join[r * ncols + c] is set where the rule under
+ * row r is left out in column c.  The rows it spans are the run of rows
+ * empty in its column but holding text in two others, as many as put
+ * its text nearest their middle; none when that is no nearer than its
+ * own row's middle by a quarter line. */
+static void
+merged_cells(const struct table_plan *t, bool *join)
+{
+	int nrows = (int)t->rows->len - 1, m = t->ncols;
+	const int *rs = (const int *)t->rows->data;
+	/* per row and column (column m: the whole row): first and last line
+	 * of text, and whether a fragment spanning columns covers it */
+	int *top = g_new(int, (size_t)nrows * (m + 1));
+	int *bottom = g_new(int, (size_t)nrows * (m + 1));
+	bool *spanned = g_new0(bool, (size_t)nrows * m);
+	int *filled = g_new0(int, nrows);
+
+	for (int i = 0; i < nrows * (m + 1); i++) {
+		top[i] = INT32_MAX;
+		bottom[i] = -1;
+	}
+	for (guint k = 0; k < t->frags->len; k++) {
+		const struct frag *f = &g_array_index(t->frags, struct frag, k);
+		int r = 0;
+
+		while (r + 1 < nrows && rs[r + 1] <= f->line)
+			r++;
+		if (f->line < rs[r] || f->line >= rs[r + 1])
+			continue;
+		for (int c = MAX(0, f->c0); c <= MIN(m - 1, f->c1); c++) {
+			top[r * (m + 1) + c] = MIN(top[r * (m + 1) + c], f->line);
+			bottom[r * (m + 1) + c] = MAX(bottom[r * (m + 1) + c], f->line);
+			spanned[r * m + c] |= f->c0 != f->c1;
+		}
+		top[r * (m + 1) + m] = MIN(top[r * (m + 1) + m], f->line);
+		bottom[r * (m + 1) + m] = MAX(bottom[r * (m + 1) + m], f->line);
+	}
+	for (int r = 0; r < nrows; r++)
+		for (int c = 0; c < m; c++)
+			filled[r] += bottom[r * (m + 1) + c] >= 0;
+	for (int r = 0; r < nrows; r++)
+		for (int c = 0; c < m; c++) {
+			int i = r * (m + 1) + c, row = r * (m + 1) + m, best_k = 0;
+			double mid, best;
+
+			if (bottom[i] < 0 || spanned[r * m + c])
+				continue;
+			mid = (top[i] + bottom[i]) / 2.0;
+			best = fabs(mid - (top[row] + bottom[row]) / 2.0);
+			if (best < 0.75)
+				continue;
+			/* rows above (dir < 0) or below empty in column c */
+			for (int dir = -1; dir <= 1; dir += 2)
+				for (int k = 1; k <= MAX_ROW_LINES; k++) {
+					int q = r + dir * k;
+					double err;
+
+					if (q < 0 || q >= nrows || bottom[q * (m + 1) + c] >= 0 ||
+					    filled[q] < 2)
+						break;
+					err = fabs(mid - (dir < 0 ?
+						top[q * (m + 1) + m] + bottom[row] :
+						top[row] + bottom[q * (m + 1) + m]) / 2.0);
+					if (err < best - 0.25) {
+						best = err;
+						best_k = dir * k;
+					}
+				}
+			for (int q = MIN(r, r + best_k); q < MAX(r, r + best_k); q++)
+				join[q * m + c] = true;
+		}
+	g_free(top);
+	g_free(bottom);
+	g_free(spanned);
+	g_free(filled);
+}
+
 /* Lays a planned table: each fragment inside its cell, rules around the
  * rows and between the columns that no cell of the row runs over. */
 static void
@@ -1499,6 +1579,7 @@ lay_table(struct emitter *em, const struct table_plan *t, bool wide)
 	const int *rs = (const int *)t->rows->data;
 	double *row_y = g_new(double, nrows + 1);
 	bool *crossed = g_new0(bool, (size_t)nrows * (m + 1));
+	bool *join = g_new0(bool, (size_t)nrows * m + 1);
 	double x0 = t->col_x[0], x1 = t->col_x[m];
 
 	for (int r = 0; r <= nrows; r++)
@@ -1523,8 +1604,12 @@ lay_table(struct emitter *em, const struct table_plan *t, bool wide)
 			x = lo;
 		lay_text(em, f->p, f->end, x, scale, wide, f->line);
 	}
+	merged_cells(t, join);
 	for (int r = 0; r <= nrows; r++)
-		add_rule(em, RULE_H, x0, row_y[r], x1, row_y[r]);
+		for (int c = 0; c < m; c++)
+			if (r == 0 || r == nrows || !join[(r - 1) * m + c])
+				add_rule(em, RULE_H, t->col_x[c], row_y[r], t->col_x[c + 1],
+					row_y[r]);
 	add_rule(em, RULE_V, x0, row_y[0], x0, row_y[nrows]);
 	add_rule(em, RULE_V, x1, row_y[0], x1, row_y[nrows]);
 	for (int r = 0; r < nrows; r++)
@@ -1534,6 +1619,7 @@ lay_table(struct emitter *em, const struct table_plan *t, bool wide)
 					t->col_x[c], row_y[r + 1]);
 	g_free(row_y);
 	g_free(crossed);
+	g_free(join);
 }
 
 static void
