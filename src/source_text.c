@@ -18,7 +18,10 @@
  *   rows are found in each block of lines between blank lines from the
  *   way a row is printed: cells vertically centred, so the lines of a
  *   wrapped cell stand symmetrically around the row's middle, and a row
- *   holds most of the columns the table's rows usually hold.
+ *   holds most of the columns the table's rows usually hold.  Cells a
+ *   row holds side by side in one column are spread over the columns
+ *   around, in their order; a cell whose text stands off its row's
+ *   middle is a merged cell spanning the rows it centres on.
  *
  * Characters count one column each, or two for wide ones, whichever makes
  * the pieces of the dump line up better (pdftotext counts characters, a
@@ -933,6 +936,7 @@ part_soft_cuts(GArray *frags, const GArray *rows, int ncols, const GArray *bound
 struct chain_of_lines {
 	double x0, mid;      /* where its lines start, their middle */
 	int n;
+	uint64_t lines;      /* its lines, from the row's first (a bit each) */
 };
 
 /* Two cells of one row stacked in one column: pdftotext set a wrapped
@@ -976,12 +980,16 @@ part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 						bad = true;
 						continue;
 					}
-					ch[nch++] = (struct chain_of_lines){ f->x0, mid, 0 };
+					ch[nch++] = (struct chain_of_lines){ f->x0, mid, 0, 0 };
 				}
 				ch[j].n++;
+				if (f->line - rs[r] < 64)
+					ch[j].lines |= (uint64_t)1 << (f->line - rs[r]);
 				which[k] = j;
 			}
-			if (nch == 2 && !bad && (right_free || left_free)) {
+			/* cells side by side on one line are spread_rows' */
+			if (nch == 2 && !bad && (right_free || left_free) &&
+			    !(ch[0].lines & ch[1].lines)) {
 				int right = ch[1].x0 > ch[0].x0 ? 1 : 0;
 				int move = right_free ? right : 1 - right;
 				int to = right_free ? c + 1 : c - 1;
@@ -1017,9 +1025,12 @@ cmp_row_cell(const void *p, const void *q)
 	return (a->x0 > b->x0) - (a->x0 < b->x0);
 }
 
-/* What putting a cell in column c costs: a column for each column it
- * moves, and, to choose between moves, a little for how far its middle
- * stands from the column. */
+/* What putting a cell in column c costs: one for each column it moves
+ * right, two for each it moves left (pdftotext sets text as far left as
+ * the text before it on the line lets it, so a cell of a crowded row
+ * stands in its column or left of it, seldom right), and, to choose
+ * between moves, a little for how far its middle stands from the
+ * column. */
 static double
 spread_cost(const struct row_cell *u, int c, const GArray *bounds, int ncols)
 {
@@ -1028,7 +1039,7 @@ spread_cost(const struct row_cell *u, int c, const GArray *bounds, int ncols)
 	lo = c == 0 ? -INFINITY : g_array_index(bounds, double, c - 1);
 	hi = c + 1 >= ncols ? INFINITY : g_array_index(bounds, double, c);
 	d = mid < lo ? lo - mid : mid > hi ? mid - hi : 0;
-	return abs(c - u->c0) + fmin(0.5, 0.01 * d);
+	return (c < u->c0 ? 2 : 1) * abs(c - u->c0) + fmin(0.5, 0.01 * d);
 }
 
 /* Cells that one row holds side by side in one column (the columns came
