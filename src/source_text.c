@@ -939,6 +939,27 @@ struct chain_of_lines {
 	uint64_t lines;      /* its lines, from the row's first (a bit each) */
 };
 
+/* Whether the lines of inner (bits) all stand between two lines of
+ * outer. */
+static bool
+between(uint64_t outer, uint64_t inner)
+{
+	int lo = -1, hi = -1;
+
+	if (!outer || !inner || (outer & inner))
+		return false;
+	for (int i = 0; i < 64; i++)
+		if (outer >> i & 1) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+		}
+	for (int i = 0; i < 64; i++)
+		if ((inner >> i & 1) && (i < lo || i > hi))
+			return false;
+	return true;
+}
+
 /* Two cells of one row stacked in one column: pdftotext set a wrapped
  * cell's lines (one start, or one middle, line after line) and another
  * cell's line between them in the same character places, the second
@@ -987,9 +1008,11 @@ part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 					ch[j].lines |= (uint64_t)1 << (f->line - rs[r]);
 				which[k] = j;
 			}
-			/* cells side by side on one line are spread_rows' */
+			/* one cell's lines between the other's; cells side by
+			 * side are spread_rows' */
 			if (nch == 2 && !bad && (right_free || left_free) &&
-			    !(ch[0].lines & ch[1].lines)) {
+			    (between(ch[0].lines, ch[1].lines) ||
+			     between(ch[1].lines, ch[0].lines))) {
 				int right = ch[1].x0 > ch[0].x0 ? 1 : 0;
 				int move = right_free ? right : 1 - right;
 				int to = right_free ? c + 1 : c - 1;

@@ -36,10 +36,10 @@
 #define SEED "huailai-2024-zrzy"
 #define SEED_MIN_ACCURACY 95.0
 /* A regression floor: the agreement measured when this test was written
- * was 96.23%; issue 3 asks for 98% (now 99.22%, 1919/1934).  Raise the
+ * was 96.23%; issue 3 asks for 98% (now 99.64%, 1927/1934).  Raise the
  * floor as the reading of pdftotext -layout dumps improves, never lower
  * it. */
-#define LAYOUT_MIN_AGREEMENT 99.2
+#define LAYOUT_MIN_AGREEMENT 99.6
 #define DAMAGE_SEED 20240611
 #define DAMAGE_VARIANTS 300
 
