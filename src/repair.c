@@ -1486,9 +1486,32 @@ group_level1(struct repair *x, struct chain *ch)
 	g_free(from);
 }
 
+/* Whether two rows of one table stand under one 一级指标: one merged
+ * cell, the same label, or no label in either. */
+static bool
+same_level1(const struct repair *x, const struct chain *ch, const struct crow *a,
+	const struct crow *b)
+{
+	int c = column_of(x, ch, a->t, F_LEVEL1);
+	const struct cell *ca, *cb;
+
+	if (c < 0)
+		return true;
+	ca = table_cell_at(a->t, a->r, c);
+	cb = table_cell_at(b->t, b->r, c);
+	if (ca == cb)
+		return true;
+	if (!ca || is_empty(ca->text) || !cb || is_empty(cb->text))
+		return (!ca || is_empty(ca->text)) && (!cb || is_empty(cb->text));
+	return strcmp(ca->text, cb->text) == 0;
+}
+
 /* A 二级指标 printed alone on a line between the rows it spans (a merged
  * cell): it spans the rows around it with no 二级指标 of their own,
- * as many above as below (all of one side when the other has none). */
+ * as many above as below (all of one side when the other has none).  A
+ * 二级指标 on a row of its group with rows around it that have none of
+ * their own stands in the middle of its merged cell as well: it spans
+ * as many of them above as below. */
 static void
 spread_level2(struct repair *x, struct chain *ch)
 {
@@ -1498,17 +1521,19 @@ spread_level2(struct repair *x, struct chain *ch)
 		const struct crow *cr = &g_array_index(ch->rows, struct crow, first + i);
 		struct cell *lab = level2_cell(x, ch, cr);
 		long up = 0, down = 0, span;
+		bool body;
 
-		if (!lab || is_empty(lab->text) || lab->rowspan != 1 ||
-		    row_has_body(x, ch, cr->t, cr->r))
+		if (!lab || is_empty(lab->text) || lab->rowspan != 1)
 			continue;
+		body = row_has_body(x, ch, cr->t, cr->r);
 		while (i - up - 1 >= 0) {
 			const struct crow *c2 = &g_array_index(ch->rows, struct crow,
 				first + i - up - 1);
 			struct cell *l2 = level2_cell(x, ch, c2);
 
 			if (c2->t != cr->t || (l2 && !is_empty(l2->text)) ||
-			    !row_has_body(x, ch, c2->t, c2->r))
+			    !row_has_body(x, ch, c2->t, c2->r) ||
+			    !same_level1(x, ch, cr, c2))
 				break;
 			up++;
 		}
@@ -1518,11 +1543,14 @@ spread_level2(struct repair *x, struct chain *ch)
 			struct cell *l2 = level2_cell(x, ch, c2);
 
 			if (c2->t != cr->t || (l2 && !is_empty(l2->text)) ||
-			    !row_has_body(x, ch, c2->t, c2->r))
+			    !row_has_body(x, ch, c2->t, c2->r) ||
+			    !same_level1(x, ch, cr, c2))
 				break;
 			down++;
 		}
-		span = up && down ? MIN(up, down) : MAX(up, down);
+		/* on a row of its own the label may head rows of one side
+		 * only; on a row with cells it stands in their middle */
+		span = up && down ? MIN(up, down) : body ? 0 : MAX(up, down);
 		if (span == 0)
 			continue;
 		{

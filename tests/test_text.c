@@ -36,7 +36,7 @@
 #define SEED "huailai-2024-zrzy"
 #define SEED_MIN_ACCURACY 95.0
 /* A regression floor: the agreement measured when this test was written
- * was 96.23%; issue 3 asks for 98% (now 99.64%, 1927/1934).  Raise the
+ * was 96.23%; issue 3 asks for 98% (now 99.69%, 1928/1934).  Raise the
  * floor as the reading of pdftotext -layout dumps improves, never lower
  * it. */
 #define LAYOUT_MIN_AGREEMENT 99.6
