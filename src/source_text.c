@@ -1078,28 +1078,50 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 	const int *rs = (const int *)rows->data;
 	int nrows = (int)rows->len - 1;
 	int *unit = g_new(int, frags->len + 1);
+	GArray **members = g_new0(GArray *, nrows + 1);
 
+	/* each row's fragments, so that a row's work is its own size */
+	for (guint k = 0; k < frags->len; k++) {
+		const struct frag *f = &g_array_index(frags, struct frag, k);
+		int lo = 0, hi = nrows;
+
+		unit[k] = -1;
+		if (nrows <= 0 || f->line < rs[0] || f->line >= rs[nrows])
+			continue;
+		while (hi - lo > 1) {
+			int mid = (lo + hi) / 2;
+
+			if (rs[mid] <= f->line)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (!members[lo])
+			members[lo] = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_array_append_val(members[lo], k);
+	}
 	for (int r = 0; r < nrows; r++) {
+		const guint *mem = members[r] ? (const guint *)members[r]->data : NULL;
+		guint nm = members[r] ? members[r]->len : 0;
+
 		GArray *cells = g_array_new(FALSE, FALSE, sizeof(struct row_cell));
 		int n, *from = NULL;
 		double *best = NULL;
-		bool crowded = false, changed = false;
+		bool crowded = false;
 
 		/* cells: fragments joined while they share a column and overlap */
-		for (guint k = 0; k < frags->len; k++) {
-			const struct frag *f = &g_array_index(frags, struct frag, k);
+		for (guint i = 0; i < nm; i++) {
+			const struct frag *f = &g_array_index(frags, struct frag, mem[i]);
 			struct row_cell u = { f->c0, f->c1 - f->c0, f->x0, f->x1, 0 };
 
-			unit[k] = -1;
-			if (f->line < rs[r] || f->line >= rs[r + 1])
-				continue;
-			unit[k] = (int)cells->len;
+			unit[mem[i]] = (int)cells->len;
 			g_array_append_val(cells, u);
 		}
 		for (bool again = true; again;) {
 			again = false;
-			for (guint k = 0; k < frags->len; k++)
-				for (guint j = k + 1; j < frags->len; j++) {
+			for (guint ki = 0; ki < nm; ki++)
+				for (guint ji = ki + 1; ji < nm; ji++) {
+					guint k = mem[ki], j = mem[ji];
 					const struct frag *f = &g_array_index(frags, struct frag, k);
 					const struct frag *g = &g_array_index(frags, struct frag, j);
 					struct row_cell *a, *b;
@@ -1122,9 +1144,9 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 						a->w = e - a->c0;
 					}
 					b->w = -1; /* merged away */
-					for (guint i = 0; i < frags->len; i++)
-						if (unit[i] == from_u)
-							unit[i] = to_u;
+					for (guint i = 0; i < nm; i++)
+						if (unit[mem[i]] == from_u)
+							unit[mem[i]] = to_u;
 					again = true;
 				}
 		}
@@ -1142,9 +1164,8 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 					g_array_append_val(keep, *u);
 				}
 			}
-			for (guint k = 0; k < frags->len; k++)
-				if (unit[k] >= 0)
-					unit[k] = newi[unit[k]];
+			for (guint i = 0; i < nm; i++)
+				unit[mem[i]] = newi[unit[mem[i]]];
 			g_array_free(cells, TRUE);
 			cells = keep;
 			g_free(newi);
@@ -1211,11 +1232,10 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 					struct row_cell *u = &g_array_index(cells, struct row_cell, i);
 					int idx = u->to;
 
-					changed |= c != u->c0;
-					for (guint k = 0; k < frags->len; k++) {
-						struct frag *f = &g_array_index(frags, struct frag, k);
+					for (guint mi = 0; mi < nm; mi++) {
+						struct frag *f = &g_array_index(frags, struct frag, mem[mi]);
 
-						if (unit[k] != idx || c == u->c0)
+						if (unit[mem[mi]] != idx || c == u->c0)
 							continue;
 						/* a moved cell is one column's: the span it
 						 * had came from the columns it stood over */
@@ -1228,9 +1248,12 @@ spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 			g_free(best);
 			g_free(from);
 		}
-		(void)changed;
 		g_array_free(cells, TRUE);
 	}
+	for (int r = 0; r < nrows; r++)
+		if (members[r])
+			g_array_free(members[r], TRUE);
+	g_free(members);
 	g_free(unit);
 }
 
