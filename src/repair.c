@@ -1024,6 +1024,170 @@ part_run_in_target(struct repair *x, const struct chain *ch, struct table *t,
 	}
 }
 
+/* The first column of each header right of column c, in order, as
+ * many as fit in cols[max]; returns how many. */
+static int
+headed_columns(const struct repair *x, const struct chain *ch, struct table *t,
+	int c, int *cols, int max)
+{
+	enum colfield prev = column_field(x, ch, t, c);
+	int n = 0;
+
+	for (int k = c + 1; k < t->cols && n < max; k++) {
+		enum colfield f = column_field(x, ch, t, k);
+
+		if (f == F_NONE || f == prev)
+			continue;
+		prev = f;
+		cols[n++] = k;
+	}
+	return n;
+}
+
+/* An orphan cell whose row a dump laid closer together than the header
+ * (cells set one column early, one after the other) when a 三级指标 or
+ * 绩效指标描述 column further right stands empty in the row: the orphan
+ * and the cells between it and that column each move to the next
+ * header's column (a cell that ran on into the next header's columns
+ * ends where they begin).  Not when the orphan completes a level with
+ * the cell left of it (the two halves of a wrapped label), nor over a
+ * header of another kind or two cells under one header.  Returns
+ * whether it moved the cells. */
+static bool
+shift_run(struct repair *x, const struct chain *ch, struct table *t, int r,
+	struct cell *o, const struct cell *left, bool second)
+{
+	int cols[8], n = headed_columns(x, ch, t, o->col, cols, 8), slot = -1;
+	struct cell *src[8];
+
+	if (left && !is_empty(left->text)) {
+		g_autofree char *kl = key_of(left->text);
+		g_autofree char *k = NULL;
+		bool doubt;
+		char *joined = join_halves(x, left->text, o->text, NULL, &doubt);
+
+		k = key_of(joined);
+		g_free(joined);
+		if (!known_level(x, kl) && known_level(x, k))
+			return false;
+	}
+	for (int j = 0; j < n && slot < 0; j++) {
+		enum colfield f = column_field(x, ch, t, cols[j]);
+		int end = j + 1 < n ? cols[j + 1] : t->cols;
+
+		if (f != F_LEVEL3 && f != F_DESCRIPTION)
+			return false;
+		src[j] = NULL;
+		/* one cell of text starting among the header's columns, or
+		 * none; it may run on into the next header's */
+		for (int k = cols[j]; k < end; k++) {
+			struct cell *cell = cell_at(t, r, k);
+
+			if (!cell || is_empty(cell->text) || cell == src[j] ||
+			    (j > 0 && cell == src[j - 1]))
+				continue;
+			if (src[j] || cell->row != r || cell->rowspan != 1 ||
+			    cell->col < cols[j])
+				return false;
+			src[j] = cell;
+		}
+		if (!src[j])
+			slot = j;
+	}
+	if (slot < (second ? 0 : 1))
+		return false;
+	warn(x, t->page, "repaired-shifted-row",
+		"'%s' and the %d cell(s) after it read as set one column early each",
+		o->text, slot);
+	{
+		char *texts[9];
+		int at[9];
+
+		/* texts first: splitting a cell moves the others */
+		texts[0] = g_strdup(o->text);
+		at[0] = o->col;
+		for (int j = 0; j < slot; j++) {
+			texts[j + 1] = g_strdup(src[j]->text);
+			at[j + 1] = src[j]->col;
+		}
+		for (int j = 0; j <= slot; j++) {
+			struct cell *cell = cell_at(t, r, at[j]);
+			int end = j > 0 ? cols[j] : t->cols; /* its header's end */
+
+			if (!cell)
+				continue;
+			set_text(cell, NULL);
+			/* a cell that ran on into the next header's columns ends
+			 * where they begin */
+			if (j > 0 && cell->col + cell->colspan > end) {
+				char *none[2] = { NULL, NULL };
+				int starts[2] = { cell->col, end };
+
+				split_ranges(t, cell, none, starts, 2);
+			}
+		}
+		for (int j = slot; j >= 0; j--) {
+			struct cell *to = cell_at(t, r, cols[j]);
+
+			if (to && to->row == r)
+				set_text(to, texts[j]);
+			else
+				g_free(texts[j]);
+		}
+	}
+	return true;
+}
+
+/* Whether the cell starting at column c of row r is the second cell of
+ * text under one 三级指标 or 绩效指标描述 header. */
+static bool
+second_under_header(const struct repair *x, const struct chain *ch,
+	struct table *t, int r, int c)
+{
+	enum colfield f = column_field(x, ch, t, c);
+
+	if (f != F_LEVEL3 && f != F_DESCRIPTION)
+		return false;
+	for (int k = c - 1; k >= 0 && column_field(x, ch, t, k) == f; k--) {
+		const struct cell *cell = table_cell_at(t, r, k);
+
+		if (cell && cell->row == r && cell->col == k && !is_empty(cell->text))
+			return true;
+	}
+	return false;
+}
+
+/* The one cell of text left under the header of column c in row r
+ * takes all the header's columns, so that it stands under the header
+ * as a whole. */
+static void
+widen_under_header(const struct repair *x, const struct chain *ch,
+	struct table *t, int r, int c)
+{
+	enum colfield f = column_field(x, ch, t, c);
+	int k0 = c, k1 = c + 1;
+	const struct cell *only = NULL;
+
+	while (k0 > 0 && column_field(x, ch, t, k0 - 1) == f)
+		k0--;
+	while (k1 < t->cols && column_field(x, ch, t, k1) == f)
+		k1++;
+	for (int k = k0; k < k1; k++) {
+		const struct cell *cell = table_cell_at(t, r, k);
+
+		if (!cell || cell->row != r || cell->rowspan != 1 || cell->col < k0 ||
+		    cell->col + cell->colspan > k1)
+			return;
+		if (is_empty(cell->text) || cell == only)
+			continue;
+		if (only)
+			return;
+		only = cell;
+	}
+	if (only && only->colspan < k1 - k0)
+		merge_rect(t, r, k0, 1, k1 - k0, g_strdup(only->text));
+}
+
 /* A cell in a column no header stands over is the second half of the
  * cell to its left, cut by a stray tab; unless it repeats that cell
  * whole and the 指标值 right of it is empty: then it is the 指标值, one
@@ -1039,9 +1203,14 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 		char *joined;
 
 		if (!o || o->row != r || o->col != c || o->rowspan != 1 ||
-		    o->colspan != 1 || is_empty(o->text) ||
-		    !continuation_column(x, ch, t, c))
+		    o->colspan != 1 || is_empty(o->text))
 			continue;
+		if (!continuation_column(x, ch, t, c)) {
+			if (second_under_header(x, ch, t, r, c) &&
+			    shift_run(x, ch, t, r, o, NULL, true))
+				widen_under_header(x, ch, t, r, c);
+			continue;
+		}
 		left = cell_at(t, r, c - 1);
 		if (!left || left->row != r || left->rowspan != 1)
 			continue;
@@ -1080,6 +1249,8 @@ join_orphans(struct repair *x, const struct chain *ch, struct table *t, int r)
 				continue;
 			}
 		}
+		if (shift_run(x, ch, t, r, o, left, false))
+			continue;
 		if (!left || is_empty(left->text))
 			continue;
 		joined = join_halves(x, left->text, o->text, NULL, &doubt);
@@ -1315,9 +1486,32 @@ group_level1(struct repair *x, struct chain *ch)
 	g_free(from);
 }
 
+/* Whether two rows of one table stand under one 一级指标: one merged
+ * cell, the same label, or no label in either. */
+static bool
+same_level1(const struct repair *x, const struct chain *ch, const struct crow *a,
+	const struct crow *b)
+{
+	int c = column_of(x, ch, a->t, F_LEVEL1);
+	const struct cell *ca, *cb;
+
+	if (c < 0)
+		return true;
+	ca = table_cell_at(a->t, a->r, c);
+	cb = table_cell_at(b->t, b->r, c);
+	if (ca == cb)
+		return true;
+	if (!ca || is_empty(ca->text) || !cb || is_empty(cb->text))
+		return (!ca || is_empty(ca->text)) && (!cb || is_empty(cb->text));
+	return strcmp(ca->text, cb->text) == 0;
+}
+
 /* A 二级指标 printed alone on a line between the rows it spans (a merged
  * cell): it spans the rows around it with no 二级指标 of their own,
- * as many above as below (all of one side when the other has none). */
+ * as many above as below (all of one side when the other has none).  A
+ * 二级指标 on a row of its group with rows around it that have none of
+ * their own stands in the middle of its merged cell as well: it spans
+ * as many of them above as below. */
 static void
 spread_level2(struct repair *x, struct chain *ch)
 {
@@ -1327,17 +1521,19 @@ spread_level2(struct repair *x, struct chain *ch)
 		const struct crow *cr = &g_array_index(ch->rows, struct crow, first + i);
 		struct cell *lab = level2_cell(x, ch, cr);
 		long up = 0, down = 0, span;
+		bool body;
 
-		if (!lab || is_empty(lab->text) || lab->rowspan != 1 ||
-		    row_has_body(x, ch, cr->t, cr->r))
+		if (!lab || is_empty(lab->text) || lab->rowspan != 1)
 			continue;
+		body = row_has_body(x, ch, cr->t, cr->r);
 		while (i - up - 1 >= 0) {
 			const struct crow *c2 = &g_array_index(ch->rows, struct crow,
 				first + i - up - 1);
 			struct cell *l2 = level2_cell(x, ch, c2);
 
 			if (c2->t != cr->t || (l2 && !is_empty(l2->text)) ||
-			    !row_has_body(x, ch, c2->t, c2->r))
+			    !row_has_body(x, ch, c2->t, c2->r) ||
+			    !same_level1(x, ch, cr, c2))
 				break;
 			up++;
 		}
@@ -1347,11 +1543,14 @@ spread_level2(struct repair *x, struct chain *ch)
 			struct cell *l2 = level2_cell(x, ch, c2);
 
 			if (c2->t != cr->t || (l2 && !is_empty(l2->text)) ||
-			    !row_has_body(x, ch, c2->t, c2->r))
+			    !row_has_body(x, ch, c2->t, c2->r) ||
+			    !same_level1(x, ch, cr, c2))
 				break;
 			down++;
 		}
-		span = up && down ? MIN(up, down) : MAX(up, down);
+		/* on a row of its own the label may head rows of one side
+		 * only; on a row with cells it stands in their middle */
+		span = up && down ? MIN(up, down) : body ? 0 : MAX(up, down);
 		if (span == 0)
 			continue;
 		{
@@ -1431,6 +1630,28 @@ column_use(const struct chain *ch, int c, int *rows)
 	return n;
 }
 
+/* How many indicator rows of the chain's header table have a cell that
+ * starts left of column c and runs on over it (a line of a wrapped cell
+ * longer than its column). */
+static int
+column_runs_on(const struct chain *ch, int c)
+{
+	const struct crow *h = &g_array_index(ch->rows, struct crow, ch->header);
+	int n = 0;
+
+	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
+		const struct crow *cr = &g_array_index(ch->rows, struct crow, i);
+		const struct cell *cell;
+
+		if (cr->t != h->t)
+			continue;
+		cell = table_cell_at(cr->t, cr->r, c);
+		n += cell && cell->row == cr->r && cell->col < c && cell->rowspan == 1 &&
+			!is_empty(cell->text);
+	}
+	return n;
+}
+
 /* In a dump laid out by spaces a header need not stand over its cells
  * (a header centred in a wide cell, cells that start further left), and
  * a column of cells may have no header at all.  The columns are shared
@@ -1445,7 +1666,7 @@ align_headers(struct repair *x, struct chain *ch)
 	struct table *t = h->t;
 	int m = t->cols, k = 0, rows;
 	struct cell **hc;
-	double *use, *best;
+	double *use, *runs_on, *best;
 	int *from, *lo, *hi;
 	bool changed = false;
 
@@ -1466,8 +1687,12 @@ align_headers(struct repair *x, struct chain *ch)
 		return;
 	}
 	use = g_new0(double, m);
+	runs_on = g_new0(double, m);
 	for (int c = 0; c < m; c++)
 		use[c] = column_use(ch, c, &rows);
+	for (int c = 0; c < m; c++)
+		runs_on[c] = 0.5 * column_runs_on(ch, c);
+
 	/* best[i][e]: headers 0..i-1 take columns [0, e) */
 	best = g_new(double, (size_t)(k + 1) * (m + 1));
 	from = g_new(int, (size_t)(k + 1) * (m + 1));
@@ -1486,8 +1711,10 @@ align_headers(struct repair *x, struct chain *ch)
 
 				if (!isfinite(prev))
 					continue;
+				/* text that runs on over a column comes from the left */
 				for (int c = s0; c < e; c++)
-					cost += use[c] * fabs((t->col_x[c] + t->col_x[c + 1]) / 2 - pos);
+					cost += use[c] * fabs((t->col_x[c] + t->col_x[c + 1]) / 2 - pos) +
+						runs_on[c] * fabs(t->col_x[c] - pos);
 				if (cost < best[i * (m + 1) + e]) {
 					best[i * (m + 1) + e] = cost;
 					from[i * (m + 1) + e] = s0;
@@ -1530,6 +1757,7 @@ align_headers(struct repair *x, struct chain *ch)
 	}
 	g_free(hc);
 	g_free(use);
+	g_free(runs_on);
 	g_free(best);
 	g_free(from);
 	g_free(lo);

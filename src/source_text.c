@@ -18,7 +18,10 @@
  *   rows are found in each block of lines between blank lines from the
  *   way a row is printed: cells vertically centred, so the lines of a
  *   wrapped cell stand symmetrically around the row's middle, and a row
- *   holds most of the columns the table's rows usually hold.
+ *   holds most of the columns the table's rows usually hold.  Cells a
+ *   row holds side by side in one column are spread over the columns
+ *   around, in their order; a cell whose text stands off its row's
+ *   middle is a merged cell spanning the rows it centres on.
  *
  * Characters count one column each, or two for wide ones, whichever makes
  * the pieces of the dump line up better (pdftotext counts characters, a
@@ -933,7 +936,29 @@ part_soft_cuts(GArray *frags, const GArray *rows, int ncols, const GArray *bound
 struct chain_of_lines {
 	double x0, mid;      /* where its lines start, their middle */
 	int n;
+	uint64_t lines;      /* its lines, from the row's first (a bit each) */
 };
+
+/* Whether the lines of inner (bits) all stand between two lines of
+ * outer. */
+static bool
+between(uint64_t outer, uint64_t inner)
+{
+	int lo = -1, hi = -1;
+
+	if (!outer || !inner || (outer & inner))
+		return false;
+	for (int i = 0; i < 64; i++)
+		if (outer >> i & 1) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+		}
+	for (int i = 0; i < 64; i++)
+		if ((inner >> i & 1) && (i < lo || i > hi))
+			return false;
+	return true;
+}
 
 /* Two cells of one row stacked in one column: pdftotext set a wrapped
  * cell's lines (one start, or one middle, line after line) and another
@@ -976,12 +1001,18 @@ part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 						bad = true;
 						continue;
 					}
-					ch[nch++] = (struct chain_of_lines){ f->x0, mid, 0 };
+					ch[nch++] = (struct chain_of_lines){ f->x0, mid, 0, 0 };
 				}
 				ch[j].n++;
+				if (f->line - rs[r] < 64)
+					ch[j].lines |= (uint64_t)1 << (f->line - rs[r]);
 				which[k] = j;
 			}
-			if (nch == 2 && !bad && (right_free || left_free)) {
+			/* one cell's lines between the other's; cells side by
+			 * side are spread_rows' */
+			if (nch == 2 && !bad && (right_free || left_free) &&
+			    (between(ch[0].lines, ch[1].lines) ||
+			     between(ch[1].lines, ch[0].lines))) {
 				int right = ch[1].x0 > ch[0].x0 ? 1 : 0;
 				int move = right_free ? right : 1 - right;
 				int to = right_free ? c + 1 : c - 1;
@@ -998,9 +1029,264 @@ part_stacked(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
 		}
 }
 
+/* A cell of one row as spread_row sees it: fragments of one column
+ * that overlap (the lines of a wrapped cell), or a fragment spanning
+ * columns. */
+struct row_cell {
+	int c0, w;           /* its columns: c0 .. c0 + w */
+	double x0, x1;       /* dump columns */
+	int to;              /* its index before sorting */
+};
+
+static int
+cmp_row_cell(const void *p, const void *q)
+{
+	const struct row_cell *a = p, *b = q;
+
+	if (a->c0 != b->c0)
+		return a->c0 - b->c0;
+	return (a->x0 > b->x0) - (a->x0 < b->x0);
+}
+
+/* What putting a cell in column c costs: one for each column it moves
+ * right, two for each it moves left (pdftotext sets text as far left as
+ * the text before it on the line lets it, so a cell of a crowded row
+ * stands in its column or left of it, seldom right), and, to choose
+ * between moves, a little for how far its middle stands from the
+ * column. */
+static double
+spread_cost(const struct row_cell *u, int c, const GArray *bounds, int ncols)
+{
+	double mid = (u->x0 + u->x1) / 2, lo, hi, d;
+
+	lo = c == 0 ? -INFINITY : g_array_index(bounds, double, c - 1);
+	hi = c + 1 >= ncols ? INFINITY : g_array_index(bounds, double, c);
+	d = mid < lo ? lo - mid : mid > hi ? mid - hi : 0;
+	return (c < u->c0 ? 2 : 1) * abs(c - u->c0) + fmin(0.5, 0.01 * d);
+}
+
+/* Cells that one row holds side by side in one column (the columns came
+ * from the other rows: a row whose wrapped cells pdftotext set closer
+ * together than their columns, a wrapped label around the line of the
+ * value beside it) are spread over the columns around, every cell of the
+ * row keeping its order from left to right and moving as few columns as
+ * can be, so that each stands in a column of its own.  A row that no
+ * such spreading fits is left as it is. */
+static void
+spread_rows(GArray *frags, const GArray *rows, int ncols, const GArray *bounds)
+{
+	const int *rs = (const int *)rows->data;
+	int nrows = (int)rows->len - 1;
+	int *unit = g_new(int, frags->len + 1);
+	GArray **members = g_new0(GArray *, nrows + 1);
+
+	/* each row's fragments, so that a row's work is its own size */
+	for (guint k = 0; k < frags->len; k++) {
+		const struct frag *f = &g_array_index(frags, struct frag, k);
+		int lo = 0, hi = nrows;
+
+		unit[k] = -1;
+		if (nrows <= 0 || f->line < rs[0] || f->line >= rs[nrows])
+			continue;
+		while (hi - lo > 1) {
+			int mid = (lo + hi) / 2;
+
+			if (rs[mid] <= f->line)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (!members[lo])
+			members[lo] = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_array_append_val(members[lo], k);
+	}
+	for (int r = 0; r < nrows; r++) {
+		const guint *mem = members[r] ? (const guint *)members[r]->data : NULL;
+		guint nm = members[r] ? members[r]->len : 0;
+
+		GArray *cells = g_array_new(FALSE, FALSE, sizeof(struct row_cell));
+		int n, *from = NULL;
+		double *best = NULL;
+		bool crowded = false;
+
+		/* cells: fragments joined while they share a column and overlap */
+		for (guint i = 0; i < nm; i++) {
+			const struct frag *f = &g_array_index(frags, struct frag, mem[i]);
+			struct row_cell u = { f->c0, f->c1 - f->c0, f->x0, f->x1, 0 };
+
+			unit[mem[i]] = (int)cells->len;
+			g_array_append_val(cells, u);
+		}
+		for (bool again = true; again;) {
+			again = false;
+			for (guint ki = 0; ki < nm; ki++)
+				for (guint ji = ki + 1; ji < nm; ji++) {
+					guint k = mem[ki], j = mem[ji];
+					const struct frag *f = &g_array_index(frags, struct frag, k);
+					const struct frag *g = &g_array_index(frags, struct frag, j);
+					struct row_cell *a, *b;
+					int from_u, to_u;
+
+					if (unit[k] < 0 || unit[j] < 0 || unit[k] == unit[j] ||
+					    f->c1 < g->c0 || g->c1 < f->c0 ||
+					    MIN(f->x1, g->x1) <= MAX(f->x0, g->x0))
+						continue;
+					from_u = MAX(unit[k], unit[j]);
+					to_u = MIN(unit[k], unit[j]);
+					a = &g_array_index(cells, struct row_cell, to_u);
+					b = &g_array_index(cells, struct row_cell, from_u);
+					a->x0 = fmin(a->x0, b->x0);
+					a->x1 = fmax(a->x1, b->x1);
+					{
+						int e = MAX(a->c0 + a->w, b->c0 + b->w);
+
+						a->c0 = MIN(a->c0, b->c0);
+						a->w = e - a->c0;
+					}
+					b->w = -1; /* merged away */
+					for (guint i = 0; i < nm; i++)
+						if (unit[mem[i]] == from_u)
+							unit[mem[i]] = to_u;
+					again = true;
+				}
+		}
+		/* compact: the merged-away cells go, units renumbered */
+		{
+			int *newi = g_new(int, cells->len + 1), m2 = 0;
+			GArray *keep = g_array_new(FALSE, FALSE, sizeof(struct row_cell));
+
+			for (guint i = 0; i < cells->len; i++) {
+				const struct row_cell *u = &g_array_index(cells, struct row_cell, i);
+
+				newi[i] = -1;
+				if (u->w >= 0) {
+					newi[i] = m2++;
+					g_array_append_val(keep, *u);
+				}
+			}
+			for (guint i = 0; i < nm; i++)
+				unit[mem[i]] = newi[unit[mem[i]]];
+			g_array_free(cells, TRUE);
+			cells = keep;
+			g_free(newi);
+		}
+		n = (int)cells->len;
+		/* single-column cells in order of column, then place; each cell
+		 * keeps its index in .to until it is placed */
+		for (int i = 0; i < n; i++)
+			g_array_index(cells, struct row_cell, i).to = i;
+		g_array_sort(cells, cmp_row_cell);
+		for (int i = 1; i < n; i++) {
+			const struct row_cell *a = &g_array_index(cells, struct row_cell, i - 1);
+			const struct row_cell *b = &g_array_index(cells, struct row_cell, i);
+
+			/* side by side in one column; cells that overlap a spanning
+			 * one are not in its way */
+			if (a->c0 + a->w >= b->c0 && a->x1 <= b->x0)
+				crowded = true;
+		}
+		if (crowded && n <= MAX_COLS) {
+			/* best[i][c]: cells 0..i placed, cell i in column c */
+			best = g_new(double, (size_t)n * ncols);
+			from = g_new(int, (size_t)n * ncols);
+			for (int i = 0; i < n; i++) {
+				const struct row_cell *u = &g_array_index(cells, struct row_cell, i);
+				const struct row_cell *p = i ? &g_array_index(cells, struct row_cell,
+					i - 1) : NULL;
+
+				for (int c = 0; c < ncols; c++) {
+					best[i * ncols + c] = INFINITY;
+					if (c + (c == u->c0 ? u->w : 0) >= ncols)
+						continue;
+					if (i == 0) {
+						best[c] = spread_cost(u, c, bounds, ncols);
+						continue;
+					}
+					for (int pc = 0; pc < ncols; pc++) {
+						double v = best[(i - 1) * ncols + pc];
+						/* cells that overlap need not be in order */
+						bool free = p->x1 > u->x0 && p->x0 < u->x1 && p->c0 != u->c0;
+
+						/* a cell that moves is one column's */
+						if (!isfinite(v) ||
+						    (!free && pc + (pc == p->c0 ? p->w : 0) >= c))
+							continue;
+						v += spread_cost(u, c, bounds, ncols);
+						if (v < best[i * ncols + c]) {
+							best[i * ncols + c] = v;
+							from[i * ncols + c] = pc;
+						}
+					}
+				}
+			}
+			{
+				int c = -1;
+				double v = INFINITY;
+
+				for (int k = 0; k < ncols; k++)
+					if (best[(n - 1) * ncols + k] < v) {
+						v = best[(n - 1) * ncols + k];
+						c = k;
+					}
+				for (int i = n - 1; i >= 0 && c >= 0; i--) {
+					struct row_cell *u = &g_array_index(cells, struct row_cell, i);
+					int idx = u->to;
+
+					for (guint mi = 0; mi < nm; mi++) {
+						struct frag *f = &g_array_index(frags, struct frag, mem[mi]);
+
+						if (unit[mem[mi]] != idx || c == u->c0)
+							continue;
+						/* a moved cell is one column's: the span it
+						 * had came from the columns it stood over */
+						f->c0 = f->c1 = c;
+						f->anchor = column_middle(bounds, c);
+					}
+					c = i ? from[i * ncols + c] : -1;
+				}
+			}
+			g_free(best);
+			g_free(from);
+		}
+		g_array_free(cells, TRUE);
+	}
+	for (int r = 0; r < nrows; r++)
+		if (members[r])
+			g_array_free(members[r], TRUE);
+	g_free(members);
+	g_free(unit);
+}
+
+/* Moves fragment a of row lines [s, e), and the lines of its cell
+ * stacked over or under it in its column (those it overlaps and b does
+ * not), to the column its place is in. */
+static void
+place_stack(GArray *frags, int s, int e, guint a, guint b, const GArray *bounds)
+{
+	struct frag f = g_array_index(frags, struct frag, a);
+	const struct frag g = g_array_index(frags, struct frag, b);
+	int c = column_at(bounds, (f.x0 + f.x1) / 2.0);
+
+	for (guint k = 0; k < frags->len; k++) {
+		struct frag *h = &g_array_index(frags, struct frag, k);
+
+		if (h->line < s || h->line >= e || h->c0 != f.c0 || h->c1 != f.c0)
+			continue;
+		if (k != a && (MIN(h->x1, f.x1) <= MAX(h->x0, f.x0) ||
+			       MIN(h->x1, g.x1) > MAX(h->x0, g.x0)))
+			continue;
+		h->c0 = h->c1 = c;
+		h->anchor = (h->x0 + h->x1) / 2.0;
+	}
+}
+
 /* Two cells side by side in one row that the columns put together (the
  * budget line's columns need not be the indicator rows') get a boundary
- * of their own between them.  Returns whether one was added. */
+ * of their own between them; where one stands between them already
+ * (both were drawn to one column's cluster: a wrapped label above and
+ * under the line of the value beside it), each goes to the column its
+ * place is in, with the lines stacked on it.  Returns whether a boundary
+ * was added. */
 static bool
 part_side_by_side(GArray *frags, const GArray *rows, GArray *bounds)
 {
@@ -1029,6 +1315,12 @@ part_side_by_side(GArray *frags, const GArray *rows, GArray *bounds)
 			x = (f->x1 + g->x0) / 2.0;
 			for (guint k = 0; k < bounds->len; k++)
 				near |= fabs(g_array_index(bounds, double, k) - x) < 1;
+			if (near && column_at(bounds, (f->x0 + f->x1) / 2.0) <
+			    column_at(bounds, (g->x0 + g->x1) / 2.0)) {
+				place_stack(frags, rs[r], rs[r + 1], b, a, bounds);
+				place_stack(frags, rs[r], rs[r + 1], a, b, bounds);
+				continue;
+			}
 			if (near || bounds->len + 2 > MAX_COLS)
 				continue;
 			g_array_append_val(bounds, x);
@@ -1255,6 +1547,86 @@ text_columns(const char *p, const char *end, bool wide)
 	return w;
 }
 
+/* A cell printed once for several rows (a merged 二级指标) stands in the
+ * middle of them, so in a dump its text sits off the middle of the row
+ * it falls in, towards rows that have nothing in its column.  Such a
+ * cell spans those rows: join[r * ncols + c] is set where the rule under
+ * row r is left out in column c.  The rows it spans are the run of rows
+ * empty in its column but holding text in two others, as many as put
+ * its text nearest their middle; none when that is no nearer than its
+ * own row's middle by a quarter line. */
+static void
+merged_cells(const struct table_plan *t, bool *join)
+{
+	int nrows = (int)t->rows->len - 1, m = t->ncols;
+	const int *rs = (const int *)t->rows->data;
+	/* per row and column (column m: the whole row): first and last line
+	 * of text, and whether a fragment spanning columns covers it */
+	int *top = g_new(int, (size_t)nrows * (m + 1));
+	int *bottom = g_new(int, (size_t)nrows * (m + 1));
+	bool *spanned = g_new0(bool, (size_t)nrows * m);
+	int *filled = g_new0(int, nrows);
+
+	for (int i = 0; i < nrows * (m + 1); i++) {
+		top[i] = INT32_MAX;
+		bottom[i] = -1;
+	}
+	for (guint k = 0; k < t->frags->len; k++) {
+		const struct frag *f = &g_array_index(t->frags, struct frag, k);
+		int r = 0;
+
+		while (r + 1 < nrows && rs[r + 1] <= f->line)
+			r++;
+		if (f->line < rs[r] || f->line >= rs[r + 1])
+			continue;
+		for (int c = MAX(0, f->c0); c <= MIN(m - 1, f->c1); c++) {
+			top[r * (m + 1) + c] = MIN(top[r * (m + 1) + c], f->line);
+			bottom[r * (m + 1) + c] = MAX(bottom[r * (m + 1) + c], f->line);
+			spanned[r * m + c] |= f->c0 != f->c1;
+		}
+		top[r * (m + 1) + m] = MIN(top[r * (m + 1) + m], f->line);
+		bottom[r * (m + 1) + m] = MAX(bottom[r * (m + 1) + m], f->line);
+	}
+	for (int r = 0; r < nrows; r++)
+		for (int c = 0; c < m; c++)
+			filled[r] += bottom[r * (m + 1) + c] >= 0;
+	for (int r = 0; r < nrows; r++)
+		for (int c = 0; c < m; c++) {
+			int i = r * (m + 1) + c, row = r * (m + 1) + m, best_k = 0;
+			double mid, best;
+
+			if (bottom[i] < 0 || spanned[r * m + c])
+				continue;
+			mid = (top[i] + bottom[i]) / 2.0;
+			best = fabs(mid - (top[row] + bottom[row]) / 2.0);
+			if (best < 0.75)
+				continue;
+			/* rows above (dir < 0) or below empty in column c */
+			for (int dir = -1; dir <= 1; dir += 2)
+				for (int k = 1; k <= MAX_ROW_LINES; k++) {
+					int q = r + dir * k;
+					double err;
+
+					if (q < 0 || q >= nrows || bottom[q * (m + 1) + c] >= 0 ||
+					    filled[q] < 2)
+						break;
+					err = fabs(mid - (dir < 0 ?
+						top[q * (m + 1) + m] + bottom[row] :
+						top[row] + bottom[q * (m + 1) + m]) / 2.0);
+					if (err < best - 0.25) {
+						best = err;
+						best_k = dir * k;
+					}
+				}
+			for (int q = MIN(r, r + best_k); q < MAX(r, r + best_k); q++)
+				join[q * m + c] = true;
+		}
+	g_free(top);
+	g_free(bottom);
+	g_free(spanned);
+	g_free(filled);
+}
+
 /* Lays a planned table: each fragment inside its cell, rules around the
  * rows and between the columns that no cell of the row runs over. */
 static void
@@ -1264,6 +1636,7 @@ lay_table(struct emitter *em, const struct table_plan *t, bool wide)
 	const int *rs = (const int *)t->rows->data;
 	double *row_y = g_new(double, nrows + 1);
 	bool *crossed = g_new0(bool, (size_t)nrows * (m + 1));
+	bool *join = g_new0(bool, (size_t)nrows * m + 1);
 	double x0 = t->col_x[0], x1 = t->col_x[m];
 
 	for (int r = 0; r <= nrows; r++)
@@ -1288,8 +1661,12 @@ lay_table(struct emitter *em, const struct table_plan *t, bool wide)
 			x = lo;
 		lay_text(em, f->p, f->end, x, scale, wide, f->line);
 	}
+	merged_cells(t, join);
 	for (int r = 0; r <= nrows; r++)
-		add_rule(em, RULE_H, x0, row_y[r], x1, row_y[r]);
+		for (int c = 0; c < m; c++)
+			if (r == 0 || r == nrows || !join[(r - 1) * m + c])
+				add_rule(em, RULE_H, t->col_x[c], row_y[r], t->col_x[c + 1],
+					row_y[r]);
 	add_rule(em, RULE_V, x0, row_y[0], x0, row_y[nrows]);
 	add_rule(em, RULE_V, x1, row_y[0], x1, row_y[nrows]);
 	for (int r = 0; r < nrows; r++)
@@ -1299,6 +1676,7 @@ lay_table(struct emitter *em, const struct table_plan *t, bool wide)
 					t->col_x[c], row_y[r + 1]);
 	g_free(row_y);
 	g_free(crossed);
+	g_free(join);
 }
 
 static void
@@ -1484,6 +1862,7 @@ plan_space_table(const struct tline *L, const struct region *rg, bool wide,
 		g_array_append_val(t->rows, end);
 		part_soft_cuts(t->frags, t->rows, m, bounds);
 		part_stacked(t->frags, t->rows, m, bounds);
+		spread_rows(t->frags, t->rows, m, bounds);
 		if (part_side_by_side(t->frags, t->rows, bounds)) {
 			for (guint k = 0; k < t->frags->len; k++)
 				frag_columns(&g_array_index(t->frags, struct frag, k), bounds);

@@ -36,9 +36,10 @@
 #define SEED "huailai-2024-zrzy"
 #define SEED_MIN_ACCURACY 95.0
 /* A regression floor: the agreement measured when this test was written
- * (96.23%).  The aim is 98% (issue 3); raise the floor as the reading of
- * pdftotext -layout dumps improves, never lower it. */
-#define LAYOUT_MIN_AGREEMENT 96.0
+ * was 96.23%; issue 3 asks for 98% (now 99.69%, 1928/1934).  Raise the
+ * floor as the reading of pdftotext -layout dumps improves, never lower
+ * it. */
+#define LAYOUT_MIN_AGREEMENT 99.6
 #define DAMAGE_SEED 20240611
 #define DAMAGE_VARIANTS 300
 
