@@ -332,6 +332,17 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 }
 
 static bool
+read_text(struct budtab_doc *doc, const char *data, size_t len,
+	const struct budtab_limits *lim, struct budtab_error *err)
+{
+	if (!g_utf8_validate(data, (gssize)len, NULL) || memchr(data, '\0', len)) {
+		error_set(err, BUDTAB_ERR_FORMAT, "neither a PDF nor UTF-8 text");
+		return false;
+	}
+	return source_text_read(doc, data, len, lim, err);
+}
+
+static bool
 looks_like_pdf(const char *data, size_t len)
 {
 	/* The header may follow some junk; readers accept it in the first KB. */
@@ -397,14 +408,35 @@ budtab_doc_open(const char *path, const struct budtab_options *options,
 		ok = g_file_get_contents(path, &data, &len, NULL);
 		if (!ok)
 			error_set(err, BUDTAB_ERR_IO, "cannot read the file");
-		else if (!g_utf8_validate(data, (gssize)len, NULL) ||
-			 memchr(data, '\0', len))
-			ok = (error_set(err, BUDTAB_ERR_FORMAT,
-				"neither a PDF nor UTF-8 text"), false);
 		else
-			ok = source_text_read(doc, data, len, &lim, err);
+			ok = read_text(doc, data, len, &lim, err);
 	}
 	if (!ok) {
+		budtab_doc_destroy(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+struct budtab_doc *
+doc_open_buffer(const char *name, const char *data, size_t len,
+	const struct budtab_options *options, struct budtab_error *err)
+{
+	struct budtab_limits lim;
+	struct budtab_doc *doc;
+
+	doc_limits_resolve(options, &lim);
+	if (options && options->input == BUDTAB_INPUT_PDF) {
+		error_set(err, BUDTAB_ERR_USAGE, "PDF from memory is not supported");
+		return NULL;
+	}
+	if (len == 0) {
+		error_set(err, BUDTAB_ERR_FORMAT, "empty file");
+		return NULL;
+	}
+	doc = doc_new(name);
+	doc->input = BUDTAB_INPUT_TEXT;
+	if (!read_text(doc, data, len, &lim, err)) {
 		budtab_doc_destroy(doc);
 		return NULL;
 	}

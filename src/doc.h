@@ -46,6 +46,13 @@ bool doc_add_page(struct budtab_doc *doc, const struct page *page,
 void doc_finish_pages(struct budtab_doc *doc, const double *heights,
 	int n_pages);
 
+/* A text dump held in memory (fuzzing, tests), read as budtab_doc_open
+ * reads a text file; name stands for the path in messages.  Free with
+ * budtab_doc_destroy. */
+struct budtab_doc *doc_open_buffer(const char *name, const char *data,
+	size_t len, const struct budtab_options *options,
+	struct budtab_error *err);
+
 /* Text dumps -> pages of synthetic glyphs (source_text.c). */
 bool source_text_read(struct budtab_doc *doc, const char *data, size_t len,
 	const struct budtab_limits *lim, struct budtab_error *err);
