@@ -68,6 +68,7 @@ doc_new(const char *path)
 	doc->lines = g_array_new(FALSE, TRUE, sizeof(struct text_line));
 	doc->warnings = g_array_new(FALSE, TRUE, sizeof(struct warning));
 	doc->warning_text = g_ptr_array_new_with_free_func(g_free);
+	doc->timer = g_timer_new();
 	return doc;
 }
 
@@ -87,6 +88,8 @@ budtab_doc_destroy(struct budtab_doc *doc)
 	g_array_free(doc->warnings, TRUE);
 	g_ptr_array_free(doc->warning_text, TRUE);
 	records_finish(&doc->records);
+	if (doc->timer)
+		g_timer_destroy(doc->timer);
 	g_free(doc->path);
 	g_free(doc);
 }
@@ -241,6 +244,12 @@ doc_add_page(struct budtab_doc *doc, const struct page *page,
 	if (ok)
 		collect_lines(doc, page, used);
 	g_free(used);
+	if (ok && g_timer_elapsed(doc->timer, NULL) > lim->max_seconds) {
+		error_set(err, BUDTAB_ERR_TIMEOUT,
+			"time limit of %g s reached at page %d (--max-seconds)",
+			lim->max_seconds, page->number);
+		ok = false;
+	}
 	return ok;
 }
 
@@ -274,7 +283,6 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 {
 	struct source_pdf *src = source_pdf_open(doc->path,
 		o ? o->password : NULL, err);
-	GTimer *timer;
 	double *heights;
 	int first, last, n_text = 0;
 	bool ok = true;
@@ -298,11 +306,11 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 		return false;
 	}
 	heights = g_new0(double, doc->n_pages);
-	timer = g_timer_new();
 	for (int i = first - 1; i < last && ok; i++) {
 		struct page page = { 0 };
 
-		if (g_timer_elapsed(timer, NULL) > lim->max_seconds) {
+		/* before reading a page too: reading is most of a page's time */
+		if (g_timer_elapsed(doc->timer, NULL) > lim->max_seconds) {
 			error_set(err, BUDTAB_ERR_TIMEOUT,
 				"time limit of %g s reached at page %d (--max-seconds)",
 				lim->max_seconds, i + 1);
@@ -323,7 +331,6 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 		ok = doc_add_page(doc, &page, lim, err);
 		page_finish(&page);
 	}
-	g_timer_destroy(timer);
 	source_pdf_destroy(src);
 	if (ok)
 		doc_finish_pages(doc, heights, doc->n_pages);

@@ -19,6 +19,7 @@ struct budtab_doc {
 	GPtrArray *warning_text;  /* formatted, for budtab_doc_warning */
 	struct records records;
 	bool extracted;
+	GTimer *timer;            /* since opening: --max-seconds */
 };
 
 /* The budtab/1 document of doc as a g_malloc'd JSON string. */
@@ -37,7 +38,9 @@ void doc_limits_resolve(const struct budtab_options *options,
 	struct budtab_limits *out);
 
 /* Finds the tables of one page and keeps the text around them; sources
- * call it once a page, in order. */
+ * call it once a page, in order.  Fails with BUDTAB_ERR_LIMIT on a table
+ * over max_cells, and with BUDTAB_ERR_TIMEOUT once the document has
+ * taken more than max_seconds (so text dumps are bounded as PDFs are). */
 bool doc_add_page(struct budtab_doc *doc, const struct page *page,
 	const struct budtab_limits *lim, struct budtab_error *err);
 /* After the last page: drops page headers and footers and joins tables
