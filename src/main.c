@@ -45,8 +45,9 @@ watchdog_arm(const char *path, double max_seconds)
 {
 	unsigned secs = (unsigned)MIN(ceil(max_seconds) + WATCHDOG_GRACE, 1e9);
 	int n = snprintf(watchdog_message, sizeof watchdog_message,
-		"budtab: %s: time limit of %g s overrun inside one page; gave up "
-		"after %u s (--max-seconds)\n", path, max_seconds, secs);
+		"budtab: %s: stuck past the time limit of %g s (in one page, or "
+		"reading); gave up after %u s (--max-seconds)\n", path,
+		max_seconds, secs);
 
 	watchdog_len = n < 0 ? 0 : MIN((size_t)n, sizeof watchdog_message - 1);
 	if (watchdog_len && watchdog_message[watchdog_len - 1] != '\n')
