@@ -454,7 +454,7 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 	}
 	if ((long)(ys->len - 1) * cols > limits->max_cells) {
 		error_set(err, BUDTAB_ERR_LIMIT,
-			"page %d: a table of %u x %d cells is over the limit of %d cells",
+			"page %d: a table of %u x %d cells is over the limit of %d cells (--max-cells)",
 			page->number, ys->len - 1, cols, limits->max_cells);
 		ok = false;
 		goto done;

@@ -68,6 +68,7 @@ doc_new(const char *path)
 	doc->lines = g_array_new(FALSE, TRUE, sizeof(struct text_line));
 	doc->warnings = g_array_new(FALSE, TRUE, sizeof(struct warning));
 	doc->warning_text = g_ptr_array_new_with_free_func(g_free);
+	doc->timer = g_timer_new();
 	return doc;
 }
 
@@ -87,6 +88,8 @@ budtab_doc_destroy(struct budtab_doc *doc)
 	g_array_free(doc->warnings, TRUE);
 	g_ptr_array_free(doc->warning_text, TRUE);
 	records_finish(&doc->records);
+	if (doc->timer)
+		g_timer_destroy(doc->timer);
 	g_free(doc->path);
 	g_free(doc);
 }
@@ -241,6 +244,12 @@ doc_add_page(struct budtab_doc *doc, const struct page *page,
 	if (ok)
 		collect_lines(doc, page, used);
 	g_free(used);
+	if (ok && g_timer_elapsed(doc->timer, NULL) > lim->max_seconds) {
+		error_set(err, BUDTAB_ERR_TIMEOUT,
+			"time limit of %g s reached at page %d (--max-seconds)",
+			lim->max_seconds, page->number);
+		ok = false;
+	}
 	return ok;
 }
 
@@ -258,7 +267,6 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 {
 	struct source_pdf *src = source_pdf_open(doc->path,
 		o ? o->password : NULL, err);
-	GTimer *timer;
 	double *heights;
 	int first, last, n_text = 0;
 	bool ok = true;
@@ -282,11 +290,11 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 		return false;
 	}
 	heights = g_new0(double, doc->n_pages);
-	timer = g_timer_new();
 	for (int i = first - 1; i < last && ok; i++) {
 		struct page page = { 0 };
 
-		if (g_timer_elapsed(timer, NULL) > lim->max_seconds) {
+		/* before reading a page too: reading is most of a page's time */
+		if (g_timer_elapsed(doc->timer, NULL) > lim->max_seconds) {
 			error_set(err, BUDTAB_ERR_TIMEOUT,
 				"time limit of %g s reached at page %d (--max-seconds)",
 				lim->max_seconds, i + 1);
@@ -306,12 +314,22 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 		ok = doc_add_page(doc, &page, lim, err);
 		page_finish(&page);
 	}
-	g_timer_destroy(timer);
 	source_pdf_destroy(src);
 	if (ok)
 		doc_finish_pages(doc, heights, doc->n_pages);
 	g_free(heights);
 	return ok;
+}
+
+static bool
+read_text(struct budtab_doc *doc, const char *data, size_t len,
+	const struct budtab_limits *lim, struct budtab_error *err)
+{
+	if (!g_utf8_validate(data, (gssize)len, NULL) || memchr(data, '\0', len)) {
+		error_set(err, BUDTAB_ERR_FORMAT, "neither a PDF nor UTF-8 text");
+		return false;
+	}
+	return source_text_read(doc, data, len, lim, err);
 }
 
 static bool
@@ -380,14 +398,35 @@ budtab_doc_open(const char *path, const struct budtab_options *options,
 		ok = g_file_get_contents(path, &data, &len, NULL);
 		if (!ok)
 			error_set(err, BUDTAB_ERR_IO, "cannot read the file");
-		else if (!g_utf8_validate(data, (gssize)len, NULL) ||
-			 memchr(data, '\0', len))
-			ok = (error_set(err, BUDTAB_ERR_FORMAT,
-				"neither a PDF nor UTF-8 text"), false);
 		else
-			ok = source_text_read(doc, data, len, &lim, err);
+			ok = read_text(doc, data, len, &lim, err);
 	}
 	if (!ok) {
+		budtab_doc_destroy(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+struct budtab_doc *
+doc_open_buffer(const char *name, const char *data, size_t len,
+	const struct budtab_options *options, struct budtab_error *err)
+{
+	struct budtab_limits lim;
+	struct budtab_doc *doc;
+
+	doc_limits_resolve(options, &lim);
+	if (options && options->input == BUDTAB_INPUT_PDF) {
+		error_set(err, BUDTAB_ERR_USAGE, "PDF from memory is not supported");
+		return NULL;
+	}
+	if (len == 0) {
+		error_set(err, BUDTAB_ERR_FORMAT, "empty file");
+		return NULL;
+	}
+	doc = doc_new(name);
+	doc->input = BUDTAB_INPUT_TEXT;
+	if (!read_text(doc, data, len, &lim, err)) {
 		budtab_doc_destroy(doc);
 		return NULL;
 	}

@@ -19,6 +19,7 @@ struct budtab_doc {
 	GPtrArray *warning_text;  /* formatted, for budtab_doc_warning */
 	struct records records;
 	bool extracted;
+	GTimer *timer;            /* since opening: --max-seconds */
 };
 
 /* The budtab/1 document of doc as a g_malloc'd JSON string. */
@@ -37,7 +38,9 @@ void doc_limits_resolve(const struct budtab_options *options,
 	struct budtab_limits *out);
 
 /* Finds the tables of one page and keeps the text around them; sources
- * call it once a page, in order. */
+ * call it once a page, in order.  Fails with BUDTAB_ERR_LIMIT on a table
+ * over max_cells, and with BUDTAB_ERR_TIMEOUT once the document has
+ * taken more than max_seconds (so text dumps are bounded as PDFs are). */
 bool doc_add_page(struct budtab_doc *doc, const struct page *page,
 	const struct budtab_limits *lim, struct budtab_error *err);
 /* After the last page: drops page headers and footers and joins tables
@@ -45,6 +48,13 @@ bool doc_add_page(struct budtab_doc *doc, const struct page *page,
  * each of the n_pages pages. */
 void doc_finish_pages(struct budtab_doc *doc, const double *heights,
 	int n_pages);
+
+/* A text dump held in memory (fuzzing, tests), read as budtab_doc_open
+ * reads a text file; name stands for the path in messages.  Free with
+ * budtab_doc_destroy. */
+struct budtab_doc *doc_open_buffer(const char *name, const char *data,
+	size_t len, const struct budtab_options *options,
+	struct budtab_error *err);
 
 /* Text dumps -> pages of synthetic glyphs (source_text.c). */
 bool source_text_read(struct budtab_doc *doc, const char *data, size_t len,

@@ -466,7 +466,7 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 		if (xs->len >= 2 && ys->len >= 2 &&
 		    (long)(xs->len - 1) * (long)(ys->len - 1) > limits->max_cells) {
 			error_set(err, BUDTAB_ERR_LIMIT,
-				"page %d: a table of %u x %u cells is over the limit of %d cells",
+				"page %d: a table of %u x %u cells is over the limit of %d cells (--max-cells)",
 				page->number, ys->len - 1, xs->len - 1, limits->max_cells);
 			ok = false;
 		} else if (xs->len >= 3 && ys->len >= 3) {

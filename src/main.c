@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,42 @@ enum {
 	EXIT_INPUT = 1,     /* at least one input could not be read; the others were */
 	EXIT_USAGE = 2,     /* bad command line, or a pattern file that does not load */
 };
+
+/* The library checks --max-seconds between pages; one page (a poppler
+ * call) cannot be interrupted from inside.  So a watchdog gives each
+ * document its limit plus a grace period and then ends the process with
+ * the one message, prepared beforehand because a signal handler may
+ * only write(). */
+#define DEFAULT_MAX_SECONDS 300.0
+#define WATCHDOG_GRACE 10
+static char watchdog_message[1024];
+static size_t watchdog_len;
+
+static void
+watchdog_fired(int sig)
+{
+	ssize_t n = write(STDERR_FILENO, watchdog_message, watchdog_len);
+
+	(void)n;
+	(void)sig;
+	_exit(1);
+}
+
+static void
+watchdog_arm(const char *path, double max_seconds)
+{
+	unsigned secs = (unsigned)MIN(ceil(max_seconds) + WATCHDOG_GRACE, 1e9);
+	int n = snprintf(watchdog_message, sizeof watchdog_message,
+		"budtab: %s: stuck past the time limit of %g s (in one page, or "
+		"reading); gave up after %u s (--max-seconds)\n", path,
+		max_seconds, secs);
+
+	watchdog_len = n < 0 ? 0 : MIN((size_t)n, sizeof watchdog_message - 1);
+	if (watchdog_len && watchdog_message[watchdog_len - 1] != '\n')
+		watchdog_message[watchdog_len - 1] = '\n';
+	signal(SIGALRM, watchdog_fired);
+	alarm(secs);
+}
 
 static const char usage[] =
 	"usage: budtab extract [options] FILE...   performance-goal tables as budtab/1 JSON\n"
@@ -399,7 +437,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_MAX_SECONDS:
 			secs = g_ascii_strtod(optarg, NULL);
-			if (!(secs > 0))
+			if (!(secs > 0) || !isfinite(secs))
 				return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
 			opts.limits.max_seconds = secs;
 			break;
@@ -434,9 +472,13 @@ main(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
-		struct budtab_doc *doc = budtab_doc_open(path, &opts, &err);
+		struct budtab_doc *doc;
 		g_autofree char *dest = NULL;
 		bool ok;
+
+		watchdog_arm(path, opts.limits.max_seconds > 0 ?
+			opts.limits.max_seconds : DEFAULT_MAX_SECONDS);
+		doc = budtab_doc_open(path, &opts, &err);
 
 		if (!doc) {
 			fprintf(stderr, "budtab: %s: %s\n", path, err.message);
@@ -462,7 +504,9 @@ main(int argc, char **argv)
 			status = EXIT_INPUT;
 		}
 		budtab_doc_destroy(doc);
+		alarm(0);
 	}
+	alarm(0);
 	budtab_patterns_destroy(patterns);
 	return status;
 }

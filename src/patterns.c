@@ -144,15 +144,17 @@ add_line(struct budtab_patterns *p, const char *name, int lineno,
 	PCRE2_SIZE erroff;
 	GPtrArray *list;
 
-	while (*k == ' ' || *k == '\t')
+	/* Any ASCII white space separates, \r included: a key holding a
+	 * carriage return would break the one-line error message. */
+	while (g_ascii_isspace(*k))
 		k++;
 	if (*k == '\0' || *k == '#')
 		return true;
 	r = k;
-	while (*r && *r != ' ' && *r != '\t')
+	while (*r && !g_ascii_isspace(*r))
 		r++;
 	key = g_strndup(k, (size_t)(r - k));
-	while (*r == ' ' || *r == '\t')
+	while (g_ascii_isspace(*r))
 		r++;
 	if (*r == '\0') {
 		error_set(err, BUDTAB_ERR_PATTERNS, "%s:%d: key '%s' has no pattern",

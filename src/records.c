@@ -151,8 +151,8 @@ parse_number(const char *s, double *out)
 	return end != clean && *end == '\0';
 }
 
-static void
-parse_amount(const struct budtab_patterns *p, const struct table *t,
+void
+records_parse_amount(const struct budtab_patterns *p, const struct table *t,
 	const struct cell *c, const char *text, struct amount *out,
 	GArray *warnings)
 {
@@ -763,7 +763,7 @@ read_block(const struct budtab_patterns *p, struct chain *ch, guint end,
 				a = &proj->other;
 			}
 			if (a)
-				parse_amount(p, v->table, v->cell, v->text, a, warnings);
+				records_parse_amount(p, v->table, v->cell, v->text, a, warnings);
 		}
 	for (guint i = 0; i < items->len; i++)
 		g_free(g_array_index(items, struct item, i).text);

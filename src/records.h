@@ -104,6 +104,14 @@ void records_finish(struct records *r);
 void records_parse_target(const struct budtab_patterns *p, const char *text,
 	struct target *out);
 
+/* Parses an amount (金额) with the amounts patterns into out, unless out
+ * is already present (the first statement stands); a text that is no
+ * amount adds an amount-unreadable warning.  t and c say where it was
+ * read (borrowed). */
+void records_parse_amount(const struct budtab_patterns *p,
+	const struct table *t, const struct cell *c, const char *text,
+	struct amount *out, GArray *warnings);
+
 /* Appends a warning with a formatted message. */
 void warning_add(GArray *warnings, int page, const char *code,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));

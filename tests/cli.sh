@@ -62,6 +62,12 @@ run "scanned page is a warning" 0 "^budtab: .*scanned.pdf: warning: page 1: no-t
 run "page limit" 1 "^budtab: $seed: 12 pages is over the limit of 5 \\(--max-pages\\)$" \
 	extract --max-pages 5 "$seed"
 
+# A read that never returns (a FIFO nobody writes; a page poppler cannot
+# finish is the same to the watchdog) ends after --max-seconds + 10 s.
+mkfifo "$tmp/stuck.pdf"
+run "a read that hangs is given up" 1 "^budtab: $tmp/stuck.pdf: stuck past the time limit of 1 s .*gave up after 11 s \\(--max-seconds\\)$" \
+	extract --max-seconds 1 "$tmp/stuck.pdf"
+
 # Truncated at ten offsets: an error or a document, never a crash.
 size=$(stat -c %s "$seed")
 crashed=0
