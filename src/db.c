@@ -469,10 +469,12 @@ static const char *const export_tables[] = {
 	"documents", "projects", "indicators", "schedule", "goals", "warnings",
 };
 
+/* An empty string is written "" so that it reads back apart from NULL,
+ * which is an empty field. */
 static void
 csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
+	if (*s && !strpbrk(s, ",\"\n\r")) {
 		fputs(s, f);
 		return;
 	}
