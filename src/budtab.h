@@ -157,6 +157,8 @@ struct budtab_build_summary {
 	double seconds;
 	long writer_rss_kib;          /* peak RSS of the calling (writer) process */
 	long worker_rss_kib;          /* largest peak RSS of a worker */
+	double writer_cpu;            /* CPU seconds (user + system) of the writer */
+	double worker_cpu;            /* CPU seconds of all the workers together */
 };
 
 /* Extracts every .pdf and .txt file under the inputs (directories,

@@ -393,11 +393,19 @@ worker_spawn(struct run *r, struct worker *w, struct budtab_error *err)
 	return true;
 }
 
+static double
+cpu_seconds(const struct rusage *ru)
+{
+	return (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+		(double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+}
+
 static void
 note_rusage(struct run *r, const struct rusage *ru)
 {
 	if (ru->ru_maxrss > r->sum.worker_rss_kib)
 		r->sum.worker_rss_kib = ru->ru_maxrss;
+	r->sum.worker_cpu += cpu_seconds(ru);
 }
 
 /* Waits for a worker that was told to stop or has died; returns its wait
@@ -722,8 +730,10 @@ done:
 	budtab_patterns_destroy(r.patterns);
 	inputs_free(r.inputs);
 	r.sum.seconds = now_seconds() - r.start;
-	if (getrusage(RUSAGE_SELF, &ru) == 0)
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		r.sum.writer_rss_kib = ru.ru_maxrss;
+		r.sum.writer_cpu = cpu_seconds(&ru);
+	}
 	if (summary)
 		*summary = r.sum;
 	return ok;

@@ -247,12 +247,13 @@ cmd_build(char **inputs, int n_inputs, const struct dataset_args *a,
 		fprintf(stderr, "budtab: %zu documents in %.1f s: %zu ok, %zu failed, "
 			"%zu skipped; %zu projects, %zu indicators, %zu pages "
 			"(%.1f pages/s, %.2f documents/s); peak RSS writer %.1f MiB, "
-			"worker %.1f MiB\n",
+			"worker %.1f MiB; CPU writer %.1f s, workers %.1f s\n",
 			sum.inputs, sum.seconds, sum.ok, sum.failed, sum.skipped,
 			sum.projects, sum.indicators, sum.pages,
 			sum.seconds > 0 ? sum.pages / sum.seconds : 0,
 			sum.seconds > 0 ? (sum.ok + sum.failed) / sum.seconds : 0,
-			sum.writer_rss_kib / 1024.0, sum.worker_rss_kib / 1024.0);
+			sum.writer_rss_kib / 1024.0, sum.worker_rss_kib / 1024.0,
+			sum.writer_cpu, sum.worker_cpu);
 	return sum.failed > 0 ? EXIT_INPUT : EXIT_OK;
 }
 
