@@ -554,15 +554,43 @@ write_row_jsonl(FILE *f, sqlite3_stmt *st, int n)
 	cJSON_Delete(o);
 }
 
-/* Opens an existing budtab database for reading. */
+/* Opens an existing budtab database for reading only: export and merge
+ * never change what they read. */
 static struct db *
 open_existing(const char *path, struct budtab_error *err)
 {
+	struct db *db;
+	int version;
+
 	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
 		error_set(err, BUDTAB_ERR_IO, "%s: no such database", path);
 		return NULL;
 	}
-	return db_open(path, err);
+	db = g_new0(struct db, 1);
+	db->path = g_strdup(path);
+	if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		if (db->sql)
+			fail_sql(db, err);
+		else
+			error_set(err, BUDTAB_ERR_IO, "%s: cannot open the database", path);
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
+	version = user_version(db->sql);
+	if (version < 0) {
+		fail_sql(db, err);
+		goto fail;
+	}
+	if (version != SCHEMA_VERSION) {
+		error_set(err, BUDTAB_ERR_FORMAT, "%s: not a budtab database "
+			"(schema version %d, this budtab reads %d)", path, version,
+			SCHEMA_VERSION);
+		goto fail;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
 }
 
 bool
