@@ -353,6 +353,7 @@ struct run {
 	struct worker *workers;
 	int n_workers;
 	size_t next;           /* next input to look at */
+	GHashTable *seen;      /* sha256 -> path, of the documents sent this run */
 	double start, hard_limit;
 	struct budtab_build_summary sum;
 };
@@ -505,6 +506,16 @@ next_job(struct run *r, struct job *job, struct budtab_error *err)
 			report(r, in->path, BUDTAB_BUILD_FAILED, herr.message);
 			continue;
 		}
+		/* A second copy of a document in the inputs is the same
+		 * document: it is skipped, whichever copy is stored. */
+		if (g_hash_table_contains(r->seen, job->sha256)) {
+			g_autofree char *why = g_strdup_printf("same content as %s",
+				(const char *)g_hash_table_lookup(r->seen, job->sha256));
+
+			r->sum.skipped++;
+			report(r, in->path, BUDTAB_BUILD_SKIPPED, why);
+			continue;
+		}
 		if (!db_find(r->db, job->sha256, &have, err))
 			return false;
 		if (have == DB_HAVE_OK ||
@@ -515,6 +526,7 @@ next_job(struct run *r, struct job *job, struct budtab_error *err)
 				"already in the database as failed");
 			continue;
 		}
+		g_hash_table_insert(r->seen, g_strdup(job->sha256), in->path);
 		return true;
 	}
 	job->input = NULL;
@@ -715,6 +727,7 @@ budtab_build(const char *const *inputs, size_t n_inputs,
 	r.db = db_open(options->db_path, err);
 	if (!r.db)
 		goto done;
+	r.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	r.workers = g_new0(struct worker, r.n_workers);
 	for (int i = 0; i < r.n_workers; i++)
 		r.workers[i].fd = -1;
@@ -726,6 +739,8 @@ done:
 	if (r.workers)
 		workers_stop(&r);
 	g_free(r.workers);
+	if (r.seen)
+		g_hash_table_destroy(r.seen);
 	db_close(r.db);
 	budtab_patterns_destroy(r.patterns);
 	inputs_free(r.inputs);

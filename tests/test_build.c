@@ -296,6 +296,21 @@ Test(build, rebuild_is_a_no_op)
 	cr_expect_str_eq(t1, t0, "no row was written again");
 }
 
+Test(build, copies_of_one_document_are_stored_once)
+{
+	g_autofree char *db = tmp_path("b.sqlite");
+	struct budtab_build_options o = options_for(db);
+	struct budtab_build_summary s;
+
+	add_input(docs[0], "copy-of-first.pdf");
+	s = build(&o);
+	cr_expect_eq(s.ok, N_DOCS);
+	cr_expect_eq(s.skipped, 1);
+	cr_expect_eq(query_int(db, "SELECT count(*) FROM documents"), (long long)N_DOCS);
+	s = build(&o);
+	cr_expect_eq(s.skipped, N_DOCS + 1);
+}
+
 Test(build, changed_file_is_extracted_again)
 {
 	g_autofree char *db = tmp_path("b.sqlite");
