@@ -477,8 +477,13 @@ store_ok(struct run *r, const struct job *job, const char *json,
 	};
 	struct db_counts c;
 
-	if (!db_store(r->db, &d, &c, err))
-		return false;
+	if (!db_store(r->db, &d, &c, err)) {
+		/* An answer that does not read as budtab/1 is the document's
+		 * failure; only the database's own errors stop the run. */
+		if (err->status != BUDTAB_ERR_FORMAT)
+			return false;
+		return store_failed(r, job, err->message, err);
+	}
 	r->sum.ok++;
 	r->sum.pages += c.pages;
 	r->sum.projects += c.projects;

@@ -469,6 +469,38 @@ Test(build, killed_run_resumes_to_the_same_database)
 	cr_expect_str_eq(got, want);
 }
 
+Test(build, killed_at_any_moment_resumes_to_the_same_database)
+{
+	g_autofree char *ref = tmp_path("ref.sqlite");
+	g_autofree char *want = NULL;
+	struct budtab_build_options o = options_for(ref);
+
+	build(&o);
+	want = dump(ref);
+	/* Kill -9 at a few moments spread over the run, each time into a
+	 * new database, then finish it. */
+	for (int k = 0; k < 3; k++) {
+		g_autofree char *name = g_strdup_printf("k%d.sqlite", k);
+		g_autofree char *db = tmp_path(name), *got = NULL;
+		const char *inputs[] = { in_dir };
+		pid_t pid;
+
+		o = options_for(db);
+		pid = fork();
+		cr_assert(pid >= 0);
+		if (pid == 0) {
+			budtab_build(inputs, 1, &o, NULL, NULL);
+			_exit(0);
+		}
+		g_usleep((gulong)(150000 + 450000 * k));
+		kill(pid, SIGKILL);
+		cr_assert(waitpid(pid, NULL, 0) == pid);
+		build(&o);
+		got = dump(db);
+		cr_expect_str_eq(got, want, "killed after %d ms", 150 + 450 * k);
+	}
+}
+
 Test(build, shards_merged_equal_one_full_run)
 {
 	g_autofree char *ref = tmp_path("ref.sqlite"), *merged = tmp_path("m.sqlite");
