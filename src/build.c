@@ -492,8 +492,9 @@ store_ok(struct run *r, const struct job *job, const char *json,
 	return true;
 }
 
-/* The next input that needs extracting, or false when none is left.
- * Inputs already in the database are reported skipped on the way. */
+/* Finds the next input that needs extracting (job->input NULL when none
+ * is left), reporting those already in the database as skipped on the
+ * way.  Returns false only on a database error. */
 static bool
 next_job(struct run *r, struct job *job, struct budtab_error *err)
 {
@@ -535,9 +536,11 @@ next_job(struct run *r, struct job *job, struct budtab_error *err)
 		return true;
 	}
 	job->input = NULL;
-	return false;
+	return true;
 }
 
+/* Gives the idle worker w the next document, if any is left.  Returns
+ * false on a database error or a worker that cannot be started. */
 static bool
 dispatch(struct run *r, struct worker *w, struct budtab_error *err)
 {
@@ -546,18 +549,21 @@ dispatch(struct run *r, struct worker *w, struct budtab_error *err)
 
 	if (!next_job(r, &w->job, err))
 		return false;
+	if (!w->job.input)
+		return true;
 	if (w->pid == 0 && !worker_spawn(r, w, err))
 		return false;
 	path = w->job.input->path;
 	len = (uint32_t)strlen(path);
 	w->busy = true;
 	w->started = now_seconds();
-	/* A worker that died idle shows up as a failed send or, later, as
-	 * end of file with no answer; both end up in worker_lost. */
-	if (!send_full(w->fd, &len, sizeof len) || !send_full(w->fd, path, len))
-		return true;
+	/* A worker that died while idle fails this send, or shows up as end
+	 * of file with no answer: either way worker_lost takes it. */
+	(void)(send_full(w->fd, &len, sizeof len) && send_full(w->fd, path, len));
 	return true;
 }
+
+
 
 static char *
 death_reason(int status)
@@ -631,8 +637,7 @@ step(struct run *r, bool *more, struct budtab_error *err)
 	for (int i = 0; i < r->n_workers; i++) {
 		struct worker *w = &r->workers[i];
 
-		if (!w->busy && r->next < r->inputs->len &&
-		    !dispatch(r, w, err) && err->status != BUDTAB_OK)
+		if (!w->busy && r->next < r->inputs->len && !dispatch(r, w, err))
 			return false;
 	}
 	now = now_seconds();
@@ -643,8 +648,10 @@ step(struct run *r, bool *more, struct budtab_error *err)
 		if (!w->busy)
 			continue;
 		left = w->started + r->hard_limit - now;
-		if (left <= 0)
+		if (left <= 0) {
+			*more = true;
 			return worker_timeout(r, w, err);
+		}
 		if (timeout_ms < 0 || left * 1000 + 1 < timeout_ms)
 			timeout_ms = (int)(left * 1000) + 1;
 		pfd[n] = (struct pollfd){ .fd = w->fd, .events = POLLIN };
