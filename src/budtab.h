@@ -200,4 +200,94 @@ BUDTAB_API size_t budtab_report_count(const struct budtab_report *report,
 BUDTAB_API bool budtab_report_write_json(const struct budtab_report *report,
 	const char *path, struct budtab_error *err);
 
+/* The budtab/1 document of an extracted doc as a malloc'd JSON string
+ * (free with free()), or NULL with err filled when doc was not
+ * extracted. */
+BUDTAB_API char *budtab_doc_records_json(const struct budtab_doc *doc,
+	struct budtab_error *err);
+
+/* ---- The dataset: many documents into one SQLite database ----
+ * Schema in sql/schema.sql; the README shows queries on it. */
+
+enum budtab_build_event {
+	BUDTAB_BUILD_OK,       /* extracted and stored */
+	BUDTAB_BUILD_FAILED,   /* stored with status 'failed' and its reason */
+	BUDTAB_BUILD_SKIPPED,  /* already in the database with this content */
+};
+
+/* What the progress callback sees after each document. */
+struct budtab_build_progress {
+	const char *path;             /* the document just handled */
+	enum budtab_build_event event;
+	const char *message;          /* the reason for FAILED, or what SKIPPED it */
+	size_t done, total;           /* documents handled / to handle in this run */
+	size_t pages;                 /* pages extracted so far in this run */
+	double elapsed;               /* seconds since the run started */
+};
+
+typedef void (*budtab_build_progress_fn)(const struct budtab_build_progress *p,
+	void *user);
+
+struct budtab_build_options {
+	const char *db_path;          /* created when missing */
+	int jobs;                     /* worker processes; 0 means 1 */
+	int shard_index, shard_count; /* K/N (1-based K); 0/0 for all inputs */
+	bool retry_failed;            /* re-extract documents stored as failed */
+	const char *patterns_dir;     /* NULL: budtab_patterns_default_dir() */
+	struct budtab_options doc;    /* per-document options and limits */
+	budtab_build_progress_fn progress; /* may be NULL; called in the caller's process */
+	void *progress_user;
+};
+
+struct budtab_build_summary {
+	size_t inputs;                /* files found in this shard */
+	size_t ok, failed, skipped;
+	size_t pages, projects, indicators; /* of the documents stored in this run */
+	double seconds;
+	long writer_rss_kib;          /* peak RSS of the calling (writer) process */
+	long worker_rss_kib;          /* largest peak RSS of a worker */
+	double writer_cpu;            /* CPU seconds (user + system) of the writer */
+	double worker_cpu;            /* CPU seconds of all the workers together */
+};
+
+/* Extracts every .pdf and .txt file under the inputs (directories,
+ * walked recursively, or files) into the database at options->db_path.
+ * Each document is extracted in a worker process (a crash or a hang
+ * costs only that document, recorded as failed) and stored in its own
+ * transaction by the caller's process, so an interrupted run resumes
+ * where it stopped.  Returns false and fills err only when the run
+ * cannot go on (the database cannot be opened or written, no pattern
+ * set, a directory that cannot be read); failed documents are counted
+ * in summary, which may be NULL. */
+BUDTAB_API bool budtab_build(const char *const *inputs, size_t n_inputs,
+	const struct budtab_build_options *options,
+	struct budtab_build_summary *summary, struct budtab_error *err);
+
+/* Which shard (1-based, of count) a file falls in: the first 8 bytes of
+ * the SHA-256 of its path relative to the input argument (its base name
+ * for a file argument), big-endian, modulo count, plus one. */
+BUDTAB_API int budtab_build_shard_of(const char *relative_path, int count);
+
+enum budtab_export_format {
+	BUDTAB_EXPORT_JSONL,
+	BUDTAB_EXPORT_CSV,
+};
+
+/* Writes one flat table of the database (documents, projects,
+ * indicators, schedule, goals, warnings) to path through a temporary
+ * file renamed into place ("-" for standard output).  JSONL: one object
+ * a row, SQL NULL as null.  CSV: a header line, RFC 4180 quoting, NULL
+ * as an empty field. */
+BUDTAB_API bool budtab_db_export(const char *db_path, const char *table,
+	enum budtab_export_format format, const char *path,
+	struct budtab_error *err);
+
+/* Adds the documents of each source database to the one at db_path
+ * (created when missing): a sha256 already stored as ok is skipped, so
+ * merging shards of one run, in any order and more than once, gives no
+ * duplicates.  *added (may be NULL) counts the documents copied. */
+BUDTAB_API bool budtab_db_merge(const char *db_path,
+	const char *const *sources, size_t n_sources, size_t *added,
+	struct budtab_error *err);
+
 #endif

@@ -558,3 +558,13 @@ budtab_doc_write_grids(const struct budtab_doc *doc,
 	g_free(out);
 	return ok;
 }
+
+char *
+budtab_doc_records_json(const struct budtab_doc *doc, struct budtab_error *err)
+{
+	if (!doc->extracted) {
+		error_set(err, BUDTAB_ERR_USAGE, "records asked for before extraction");
+		return NULL;
+	}
+	return sink_json_records(doc);
+}

@@ -18,6 +18,8 @@ enum {
 	EXIT_OK = 0,        /* every input was read */
 	EXIT_INPUT = 1,     /* at least one input could not be read; the others were */
 	EXIT_USAGE = 2,     /* bad command line, or a pattern file that does not load */
+	EXIT_DB = 3,        /* build/export/merge: the database cannot be opened or written,
+			       or an input directory cannot be listed; the run stopped */
 };
 
 /* The library checks --max-seconds between pages; one page (a poppler
@@ -61,6 +63,9 @@ static const char usage[] =
 	"       budtab grids [options] FILE...     every table as budtab-grids/1 JSON or CSV\n"
 	"       budtab check [options] FILE...     findings in published records (PDF, text dump,\n"
 	"                                          budtab/1 JSON or a budtab build database)\n"
+	"       budtab build --db DB [options] DIR...  the documents under DIR into SQLite\n"
+	"       budtab export --db DB --format jsonl|csv [--table T] [-o FILE]\n"
+	"       budtab merge --db DB SHARD.sqlite...   shard databases into one\n"
 	"       budtab --help | --version\n"
 	"\n"
 	"options:\n"
@@ -85,13 +90,24 @@ static const char usage[] =
 	"      --unit 万元|元     unit of the internal records' amounts (default 万元)\n"
 	"      --format text|json the report (default: text on a terminal, else json)\n"
 	"\n"
+	"build options (also --pages, --input, --password, --patterns, --max-*):\n"
+	"      --db PATH          the database (created when missing; required)\n"
+	"  -j, --jobs N           worker processes (default 1)\n"
+	"      --shard K/N        only the K-th of N stable slices of the inputs\n"
+	"      --retry-failed     extract again documents stored as failed\n"
+	"  -q, --quiet            no progress and no summary\n"
+	"export options: --table documents|projects|indicators|schedule|goals|warnings\n"
+	"                (default indicators), -o FILE (default standard output)\n"
+	"\n"
 	"exit status: extract, grids: 0 all inputs read, 1 some input could not be read,\n"
 	"  2 usage error; check: 0 no finding, 1 findings, 2 an input could not be read\n"
-	"  or usage error\n";
+	"  or usage error; build, export, merge: 0 all read, 1 some document failed,\n"
+	"  2 usage error, 3 database error\n";
 
 enum { OPT_PAGES = 256, OPT_FORMAT, OPT_INPUT, OPT_PASSWORD, OPT_PATTERNS,
 	OPT_MAX_PAGES, OPT_MAX_GLYPHS, OPT_MAX_CELLS, OPT_MAX_SECONDS,
-	OPT_AGAINST, OPT_MAP, OPT_UNIT };
+	OPT_AGAINST, OPT_MAP, OPT_UNIT, OPT_DB, OPT_SHARD, OPT_RETRY_FAILED,
+	OPT_TABLE };
 
 /* Exit codes of check, listed in the README. */
 enum {
@@ -114,6 +130,11 @@ static const struct option long_options[] = {
 	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "unit", required_argument, NULL, OPT_UNIT },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "retry-failed", no_argument, NULL, OPT_RETRY_FAILED },
+	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -359,6 +380,162 @@ run_check(int argc, char **argv)
 	return status;
 }
 
+/* What build, export and merge take beyond the document options. */
+struct dataset_args {
+	const char *db, *table, *output, *patterns_dir;
+	int jobs, shard_index, shard_count;
+	bool retry_failed, quiet;
+	enum budtab_export_format format;
+};
+
+/* The progress line of build: a bar redrawn in place on a terminal,
+ * a plain line every PLAIN_EVERY seconds elsewhere. */
+#define PLAIN_EVERY 10.0
+#define BAR_EVERY 0.2
+#define BAR_WIDTH 30
+
+struct progress {
+	bool tty, quiet;
+	double last;
+	bool drawn;
+};
+
+static void
+format_duration(char *buf, size_t size, double s)
+{
+	long t = (long)(s + 0.5);
+
+	if (!(s >= 0) || s > 360000)
+		snprintf(buf, size, "--:--");
+	else if (t >= 3600)
+		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void
+on_progress(const struct budtab_build_progress *p, void *user)
+{
+	struct progress *pr = user;
+	bool last = p->done == p->total;
+	double rate = p->elapsed > 0 ? p->pages / p->elapsed : 0;
+	char eta[32];
+
+	if (p->event == BUDTAB_BUILD_FAILED) {
+		if (pr->drawn)
+			fputs("\r\033[K", stderr);
+		pr->drawn = false;
+		fprintf(stderr, "budtab: %s: %s\n", p->path, p->message);
+	}
+	if (pr->quiet || (!last && pr->last >= 0 &&
+		    p->elapsed - pr->last < (pr->tty ? BAR_EVERY : PLAIN_EVERY) &&
+		    !(pr->tty && !pr->drawn)))
+		return;
+	pr->last = p->elapsed;
+	format_duration(eta, sizeof eta, p->done > 0 ?
+		(double)(p->total - p->done) * p->elapsed / (double)p->done : -1);
+	if (pr->tty) {
+		char bar[BAR_WIDTH + 1];
+		size_t fill = p->total ? p->done * BAR_WIDTH / p->total : BAR_WIDTH;
+
+		memset(bar, '#', fill);
+		memset(bar + fill, '.', BAR_WIDTH - fill);
+		bar[BAR_WIDTH] = '\0';
+		fprintf(stderr, "\r\033[K[%s] %zu/%zu documents  %.1f pages/s  ETA %s",
+			bar, p->done, p->total, rate, eta);
+		pr->drawn = !last;
+		if (last)
+			fputc('\n', stderr);
+	} else {
+		fprintf(stderr, "budtab: %zu/%zu documents, %.1f pages/s, ETA %s\n",
+			p->done, p->total, rate, eta);
+	}
+	fflush(stderr);
+}
+
+static int
+cmd_build(char **inputs, int n_inputs, const struct dataset_args *a,
+	const struct budtab_options *opts)
+{
+	struct progress pr = { .tty = isatty(STDERR_FILENO), .quiet = a->quiet,
+		.last = -1 };
+	struct budtab_build_options bo = {
+		.db_path = a->db,
+		.jobs = a->jobs,
+		.shard_index = a->shard_index,
+		.shard_count = a->shard_count,
+		.retry_failed = a->retry_failed,
+		.patterns_dir = a->patterns_dir,
+		.doc = *opts,
+		.progress = on_progress,
+		.progress_user = &pr,
+	};
+	struct budtab_build_summary sum;
+	struct budtab_error err = { 0 };
+	bool ok;
+
+	if (n_inputs < 1)
+		return fail_usage("%s", "build needs a directory or file to read");
+	ok = budtab_build((const char *const *)inputs, (size_t)n_inputs, &bo, &sum,
+		&err);
+	if (pr.drawn)
+		fputc('\n', stderr);
+	if (!ok) {
+		fprintf(stderr, "budtab: %s\n", err.message);
+		return err.status == BUDTAB_ERR_USAGE || err.status == BUDTAB_ERR_PATTERNS ?
+			EXIT_USAGE : EXIT_DB;
+	}
+	if (!a->quiet)
+		fprintf(stderr, "budtab: %zu documents in %.1f s: %zu ok, %zu failed, "
+			"%zu skipped; %zu projects, %zu indicators, %zu pages "
+			"(%.1f pages/s, %.2f documents/s); peak RSS writer %.1f MiB, "
+			"worker %.1f MiB; CPU writer %.1f s, workers %.1f s\n",
+			sum.inputs, sum.seconds, sum.ok, sum.failed, sum.skipped,
+			sum.projects, sum.indicators, sum.pages,
+			sum.seconds > 0 ? sum.pages / sum.seconds : 0,
+			sum.seconds > 0 ? (sum.ok + sum.failed) / sum.seconds : 0,
+			sum.writer_rss_kib / 1024.0, sum.worker_rss_kib / 1024.0,
+			sum.writer_cpu, sum.worker_cpu);
+	return sum.failed > 0 ? EXIT_INPUT : EXIT_OK;
+}
+
+static int
+cmd_export(int n_inputs, const struct dataset_args *a)
+{
+	struct budtab_error err = { 0 };
+
+	if (n_inputs > 0)
+		return fail_usage("%s", "export reads only the --db database");
+	if (!budtab_db_export(a->db, a->table, a->format,
+		    a->output ? a->output : "-", &err)) {
+		fprintf(stderr, "budtab: %s\n", err.message);
+		return err.status == BUDTAB_ERR_USAGE ? EXIT_USAGE : EXIT_DB;
+	}
+	return EXIT_OK;
+}
+
+static int
+cmd_merge(char **sources, int n_sources, const struct dataset_args *a)
+{
+	struct budtab_error err = { 0 };
+	size_t added;
+
+	if (n_sources < 1)
+		return fail_usage("%s", "merge needs the shard databases to read");
+	for (int i = 0; i < n_sources; i++)
+		if (strcmp(sources[i], a->db) == 0)
+			return fail_usage("cannot merge '%s' into itself", a->db);
+	if (!budtab_db_merge(a->db, (const char *const *)sources,
+		    (size_t)n_sources, &added, &err)) {
+		fprintf(stderr, "budtab: %s\n", err.message);
+		return EXIT_DB;
+	}
+	if (!a->quiet)
+		fprintf(stderr, "budtab: %s: %zu documents added from %d databases\n",
+			a->db, added, n_sources);
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -367,7 +544,8 @@ main(int argc, char **argv)
 	struct budtab_error err = { 0 };
 	const char *command, *output = NULL, *patterns_dir = NULL;
 	enum budtab_grid_format format = BUDTAB_GRIDS_JSON;
-	bool quiet = false, grids, to_dir;
+	struct dataset_args da = { .table = "indicators" };
+	bool quiet = false, grids, to_dir, dataset, dataset_opts = false;
 	int opt, status = EXIT_OK;
 	double secs;
 
@@ -385,12 +563,15 @@ main(int argc, char **argv)
 	command = argv[1];
 	if (strcmp(command, "check") == 0)
 		return run_check(argc - 1, argv + 1);
-	if (strcmp(command, "extract") != 0 && strcmp(command, "grids") != 0)
+	dataset = strcmp(command, "build") == 0 || strcmp(command, "export") == 0 ||
+		strcmp(command, "merge") == 0;
+	if (strcmp(command, "extract") != 0 && strcmp(command, "grids") != 0 &&
+	    !dataset)
 		return fail_usage("unknown command '%s'", command);
 	grids = strcmp(command, "grids") == 0;
 	argc--;
 	argv++;
-	while ((opt = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:qhVj:", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			output = optarg;
@@ -400,7 +581,13 @@ main(int argc, char **argv)
 				return fail_usage("--pages takes A-B, A or A- with 1-based pages, not '%s'", optarg);
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
+			if (dataset && strcmp(optarg, "jsonl") == 0)
+				da.format = BUDTAB_EXPORT_JSONL;
+			else if (dataset && strcmp(optarg, "csv") == 0)
+				da.format = BUDTAB_EXPORT_CSV;
+			else if (dataset)
+				return fail_usage("unknown --format '%s' (jsonl or csv)", optarg);
+			else if (strcmp(optarg, "json") == 0)
 				format = BUDTAB_GRIDS_JSON;
 			else if (strcmp(optarg, "csv") == 0 && grids)
 				format = BUDTAB_GRIDS_CSV;
@@ -441,6 +628,30 @@ main(int argc, char **argv)
 				return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
 			opts.limits.max_seconds = secs;
 			break;
+		case OPT_DB:
+			da.db = optarg;
+			dataset_opts = true;
+			break;
+		case 'j':
+			if (!parse_int(optarg, &da.jobs) || da.jobs < 1 || da.jobs > 256)
+				return fail_usage("--jobs takes a number from 1 to 256, not '%s'", optarg);
+			dataset_opts = true;
+			break;
+		case OPT_SHARD:
+			if (sscanf(optarg, "%d/%d%c", &da.shard_index, &da.shard_count,
+				    &(char){ 0 }) != 2 || da.shard_count < 1 ||
+			    da.shard_index < 1 || da.shard_index > da.shard_count)
+				return fail_usage("--shard takes K/N with 1 <= K <= N, not '%s'", optarg);
+			dataset_opts = true;
+			break;
+		case OPT_RETRY_FAILED:
+			da.retry_failed = true;
+			dataset_opts = true;
+			break;
+		case OPT_TABLE:
+			da.table = optarg;
+			dataset_opts = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -454,6 +665,21 @@ main(int argc, char **argv)
 			return fail_usage("%s", "bad option");
 		}
 	}
+	if (dataset) {
+		da.output = output;
+		da.patterns_dir = patterns_dir;
+		da.quiet = quiet;
+		if (!da.db)
+			return fail_usage("%s needs --db", command);
+		if (strcmp(command, "build") == 0)
+			return cmd_build(argv + optind, argc - optind, &da, &opts);
+		if (strcmp(command, "export") == 0)
+			return cmd_export(argc - optind, &da);
+		return cmd_merge(argv + optind, argc - optind, &da);
+	}
+	if (dataset_opts)
+		return fail_usage("%s", "--db, --jobs, --shard, --retry-failed and --table "
+			"are options of build, export and merge");
 	if (optind >= argc)
 		return fail_usage("%s", "no input file");
 	to_dir = output && (argc - optind > 1 || g_str_has_suffix(output, "/") ||

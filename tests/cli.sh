@@ -161,5 +161,34 @@ else
 	ok "check a database # SKIP no sqlite3 program"
 fi
 
+# build, export, merge: a failed document is one line and exit 1; the
+# database and the exports are whole.
+mkdir "$tmp/set"
+cp "$seed" "$tmp/set/"
+: >"$tmp/set/empty.pdf"
+run "build without --db is a usage error" 2 '^budtab: |^Try' build "$tmp/set"
+run "bad --shard is a usage error" 2 '^budtab: |^Try' build "$tmp/set" --db "$tmp/set.sqlite" --shard 3/2
+run "--db is not an extract option" 2 '^budtab: |^Try' extract --db "$tmp/x.sqlite" "$seed"
+run "build records a failed document and goes on" 1 "^budtab: $tmp/set/empty.pdf: empty file$" \
+	build -q "$tmp/set" --db "$tmp/set.sqlite"
+run "build again skips everything" 0 '^$' build -q "$tmp/set" --db "$tmp/set.sqlite"
+run "export indicators as CSV" 0 '^$' export --db "$tmp/set.sqlite" --format csv
+if [ "$(python3 -c "import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1])))))" "$tmp/out")" -gt 20 ]; then
+	ok "the CSV reads back, one row per indicator"
+else
+	not_ok "the CSV reads back, one row per indicator"
+fi
+run "export documents as JSONL to a file" 0 '^$' export --db "$tmp/set.sqlite" --format jsonl --table documents -o "$tmp/docs.jsonl"
+if python3 -c "import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if sorted(d['status'] for d in r) == ['failed', 'ok'] else 1)" "$tmp/docs.jsonl"; then
+	ok "the JSONL has both documents with their status"
+else
+	not_ok "the JSONL has both documents with their status"
+fi
+run "unknown export table is a usage error" 2 '^budtab: no table' export --db "$tmp/set.sqlite" --format csv --table nope
+run "export of a missing database" 3 "^budtab: $tmp/none.sqlite: no such database$" export --db "$tmp/none.sqlite" --format csv
+run "merge" 0 '^budtab: .*: 2 documents added from 1 databases$' merge --db "$tmp/merged.sqlite" "$tmp/set.sqlite"
+echo "not a database" >"$tmp/bad.sqlite"
+run "merge of a file that is not a database" 3 "^budtab: $tmp/bad.sqlite: " merge --db "$tmp/merged.sqlite" "$tmp/bad.sqlite"
+
 echo "1..$n"
 exit $((fails > 0))
