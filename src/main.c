@@ -196,6 +196,54 @@ output_in(const char *dir, const char *input, const char *ext)
 	return g_build_filename(dir, name, NULL);
 }
 
+/* The options every command that reads documents takes: -1 when opt is
+ * none of them, else EXIT_OK or EXIT_USAGE (check's usage status too). */
+static int
+document_option(int opt, struct budtab_options *o, const char **patterns_dir)
+{
+	double secs;
+
+	switch (opt) {
+	case OPT_INPUT:
+		if (strcmp(optarg, "auto") == 0)
+			o->input = BUDTAB_INPUT_AUTO;
+		else if (strcmp(optarg, "pdf") == 0)
+			o->input = BUDTAB_INPUT_PDF;
+		else if (strcmp(optarg, "text") == 0)
+			o->input = BUDTAB_INPUT_TEXT;
+		else
+			return fail_usage("unknown --input '%s'", optarg);
+		break;
+	case OPT_PASSWORD:
+		o->password = optarg;
+		break;
+	case OPT_PATTERNS:
+		*patterns_dir = optarg;
+		break;
+	case OPT_MAX_PAGES:
+		if (!parse_int(optarg, &o->limits.max_pages))
+			return fail_usage("--max-pages takes a whole number, not '%s'", optarg);
+		break;
+	case OPT_MAX_GLYPHS:
+		if (!parse_int(optarg, &o->limits.max_glyphs))
+			return fail_usage("--max-glyphs takes a whole number, not '%s'", optarg);
+		break;
+	case OPT_MAX_CELLS:
+		if (!parse_int(optarg, &o->limits.max_cells))
+			return fail_usage("--max-cells takes a whole number, not '%s'", optarg);
+		break;
+	case OPT_MAX_SECONDS:
+		secs = g_ascii_strtod(optarg, NULL);
+		if (!(secs > 0) || !isfinite(secs))
+			return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
+		o->limits.max_seconds = secs;
+		break;
+	default:
+		return -1;
+	}
+	return EXIT_OK;
+}
+
 static void
 print_value(const struct budtab_value *v)
 {
@@ -293,39 +341,6 @@ run_check(int argc, char **argv)
 			else
 				return fail_usage("unknown --format '%s' (text or json)", optarg);
 			break;
-		case OPT_INPUT:
-			if (strcmp(optarg, "auto") == 0)
-				opts.input = BUDTAB_INPUT_AUTO;
-			else if (strcmp(optarg, "pdf") == 0)
-				opts.input = BUDTAB_INPUT_PDF;
-			else if (strcmp(optarg, "text") == 0)
-				opts.input = BUDTAB_INPUT_TEXT;
-			else
-				return fail_usage("unknown --input '%s'", optarg);
-			break;
-		case OPT_PASSWORD:
-			opts.password = optarg;
-			break;
-		case OPT_PATTERNS:
-			patterns_dir = optarg;
-			break;
-		case OPT_MAX_PAGES:
-			if (!parse_int(optarg, &opts.limits.max_pages))
-				return fail_usage("--max-pages takes a whole number, not '%s'", optarg);
-			break;
-		case OPT_MAX_GLYPHS:
-			if (!parse_int(optarg, &opts.limits.max_glyphs))
-				return fail_usage("--max-glyphs takes a whole number, not '%s'", optarg);
-			break;
-		case OPT_MAX_CELLS:
-			if (!parse_int(optarg, &opts.limits.max_cells))
-				return fail_usage("--max-cells takes a whole number, not '%s'", optarg);
-			break;
-		case OPT_MAX_SECONDS:
-			opts.limits.max_seconds = g_ascii_strtod(optarg, NULL);
-			if (!(opts.limits.max_seconds > 0))
-				return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
-			break;
 		case 'q':
 			break; /* check prints no extraction warnings anyway */
 		case 'h':
@@ -335,7 +350,11 @@ run_check(int argc, char **argv)
 			printf("budtab %s\n", BUDTAB_VERSION);
 			return CHECK_CLEAN;
 		default:
-			return fail_usage("%s", "bad option for check");
+			status = document_option(opt, &opts, &patterns_dir);
+			if (status < 0)
+				return fail_usage("%s", "bad option for check");
+			if (status != EXIT_OK)
+				return CHECK_ERROR;
 		}
 	}
 	if (optind >= argc)
@@ -547,7 +566,6 @@ main(int argc, char **argv)
 	struct dataset_args da = { .table = "indicators" };
 	bool quiet = false, grids, to_dir, dataset, dataset_opts = false;
 	int opt, status = EXIT_OK;
-	double secs;
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(usage, stdout);
@@ -594,40 +612,6 @@ main(int argc, char **argv)
 			else
 				return fail_usage("unknown --format '%s'", optarg);
 			break;
-		case OPT_INPUT:
-			if (strcmp(optarg, "auto") == 0)
-				opts.input = BUDTAB_INPUT_AUTO;
-			else if (strcmp(optarg, "pdf") == 0)
-				opts.input = BUDTAB_INPUT_PDF;
-			else if (strcmp(optarg, "text") == 0)
-				opts.input = BUDTAB_INPUT_TEXT;
-			else
-				return fail_usage("unknown --input '%s'", optarg);
-			break;
-		case OPT_PASSWORD:
-			opts.password = optarg;
-			break;
-		case OPT_PATTERNS:
-			patterns_dir = optarg;
-			break;
-		case OPT_MAX_PAGES:
-			if (!parse_int(optarg, &opts.limits.max_pages))
-				return fail_usage("--max-pages takes a whole number, not '%s'", optarg);
-			break;
-		case OPT_MAX_GLYPHS:
-			if (!parse_int(optarg, &opts.limits.max_glyphs))
-				return fail_usage("--max-glyphs takes a whole number, not '%s'", optarg);
-			break;
-		case OPT_MAX_CELLS:
-			if (!parse_int(optarg, &opts.limits.max_cells))
-				return fail_usage("--max-cells takes a whole number, not '%s'", optarg);
-			break;
-		case OPT_MAX_SECONDS:
-			secs = g_ascii_strtod(optarg, NULL);
-			if (!(secs > 0) || !isfinite(secs))
-				return fail_usage("--max-seconds takes a positive number, not '%s'", optarg);
-			opts.limits.max_seconds = secs;
-			break;
 		case OPT_DB:
 			da.db = optarg;
 			dataset_opts = true;
@@ -662,7 +646,11 @@ main(int argc, char **argv)
 			printf("budtab %s\n", BUDTAB_VERSION);
 			return EXIT_OK;
 		default:
-			return fail_usage("%s", "bad option");
+			status = document_option(opt, &opts, &patterns_dir);
+			if (status < 0)
+				return fail_usage("%s", "bad option");
+			if (status != EXIT_OK)
+				return status;
 		}
 	}
 	if (dataset) {
