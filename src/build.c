@@ -216,37 +216,6 @@ fail:
 	return NULL;
 }
 
-static bool
-hash_file(const char *path, char out[65], int64_t *size,
-	struct budtab_error *err)
-{
-	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-	FILE *f = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-
-	*size = 0;
-	if (!f) {
-		error_set(err, BUDTAB_ERR_IO, "%s", g_strerror(errno));
-		g_checksum_free(sum);
-		return false;
-	}
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		g_checksum_update(sum, (const guchar *)buf, n);
-		*size += (int64_t)n;
-	}
-	if (ferror(f)) {
-		error_set(err, BUDTAB_ERR_IO, "read error: %s", g_strerror(errno));
-		fclose(f);
-		g_checksum_free(sum);
-		return false;
-	}
-	fclose(f);
-	g_strlcpy(out, g_checksum_get_string(sum), 65);
-	g_checksum_free(sum);
-	return true;
-}
-
 /* ---- the socket between writer and worker ---- */
 
 static bool
@@ -509,7 +478,7 @@ next_job(struct run *r, struct job *job, struct budtab_error *err)
 
 		memset(job, 0, sizeof *job);
 		job->input = in;
-		if (!hash_file(in->path, job->sha256, &job->size, &herr)) {
+		if (!file_sha256(in->path, job->sha256, &job->size, &herr)) {
 			/* No content, no identity: counted, reported, not stored. */
 			r->sum.failed++;
 			report(r, in->path, BUDTAB_BUILD_FAILED, herr.message);

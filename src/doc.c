@@ -32,33 +32,6 @@ doc_limits_resolve(const struct budtab_options *o, struct budtab_limits *l)
 		l->max_seconds = DEFAULT_MAX_SECONDS;
 }
 
-static bool
-file_sha256(const char *path, char out[65], struct budtab_error *err)
-{
-	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-	FILE *f = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-
-	if (!f) {
-		error_set(err, BUDTAB_ERR_IO, "%s", g_strerror(errno));
-		g_checksum_free(sum);
-		return false;
-	}
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		g_checksum_update(sum, (const guchar *)buf, n);
-	if (ferror(f)) {
-		error_set(err, BUDTAB_ERR_IO, "read error: %s", g_strerror(errno));
-		fclose(f);
-		g_checksum_free(sum);
-		return false;
-	}
-	fclose(f);
-	g_strlcpy(out, g_checksum_get_string(sum), 65);
-	g_checksum_free(sum);
-	return true;
-}
-
 static struct budtab_doc *
 doc_new(const char *path)
 {
@@ -374,7 +347,7 @@ budtab_doc_open(const char *path, const struct budtab_options *options,
 		return NULL;
 	}
 	doc = doc_new(path);
-	if (!file_sha256(path, doc->sha256, err)) {
+	if (!file_sha256(path, doc->sha256, NULL, err)) {
 		budtab_doc_destroy(doc);
 		return NULL;
 	}

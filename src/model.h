@@ -53,4 +53,9 @@ void page_finish(struct page *page);
 void error_set(struct budtab_error *err, enum budtab_status status,
 	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The SHA-256 of a file's bytes as 64 hex digits in out; its size in
+ * *size unless size is NULL.  False and err when it cannot be read. */
+bool file_sha256(const char *path, char out[65], int64_t *size,
+	struct budtab_error *err);
+
 #endif

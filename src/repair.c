@@ -1608,15 +1608,17 @@ span_under_headers(struct chain *ch)
 	}
 }
 
-/* How many indicator rows of the chain's header table have text
- * starting in column c. */
+/* Of the indicator rows of the chain's header table (*rows of them),
+ * how many have text starting in column c (the return value), and how
+ * many (*runs_on) a cell that starts left of c and runs on over it: a
+ * line of a wrapped cell longer than its column. */
 static int
-column_use(const struct chain *ch, int c, int *rows)
+column_use(const struct chain *ch, int c, int *rows, int *runs_on)
 {
 	const struct crow *h = &g_array_index(ch->rows, struct crow, ch->header);
 	int n = 0;
 
-	*rows = 0;
+	*rows = *runs_on = 0;
 	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
 		const struct crow *cr = &g_array_index(ch->rows, struct crow, i);
 		const struct cell *cell;
@@ -1625,29 +1627,10 @@ column_use(const struct chain *ch, int c, int *rows)
 			continue;
 		(*rows)++;
 		cell = table_cell_at(cr->t, cr->r, c);
-		n += cell && cell->row == cr->r && cell->col == c && !is_empty(cell->text);
-	}
-	return n;
-}
-
-/* How many indicator rows of the chain's header table have a cell that
- * starts left of column c and runs on over it (a line of a wrapped cell
- * longer than its column). */
-static int
-column_runs_on(const struct chain *ch, int c)
-{
-	const struct crow *h = &g_array_index(ch->rows, struct crow, ch->header);
-	int n = 0;
-
-	for (guint i = (guint)ch->header + 1; i < ch->rows->len; i++) {
-		const struct crow *cr = &g_array_index(ch->rows, struct crow, i);
-		const struct cell *cell;
-
-		if (cr->t != h->t)
+		if (!cell || cell->row != cr->r || is_empty(cell->text))
 			continue;
-		cell = table_cell_at(cr->t, cr->r, c);
-		n += cell && cell->row == cr->r && cell->col < c && cell->rowspan == 1 &&
-			!is_empty(cell->text);
+		n += cell->col == c;
+		*runs_on += cell->col < c && cell->rowspan == 1;
 	}
 	return n;
 }
@@ -1688,10 +1671,12 @@ align_headers(struct repair *x, struct chain *ch)
 	}
 	use = g_new0(double, m);
 	runs_on = g_new0(double, m);
-	for (int c = 0; c < m; c++)
-		use[c] = column_use(ch, c, &rows);
-	for (int c = 0; c < m; c++)
-		runs_on[c] = 0.5 * column_runs_on(ch, c);
+	for (int c = 0; c < m; c++) {
+		int over;
+
+		use[c] = column_use(ch, c, &rows, &over);
+		runs_on[c] = 0.5 * over;
+	}
 
 	/* best[i][e]: headers 0..i-1 take columns [0, e) */
 	best = g_new(double, (size_t)(k + 1) * (m + 1));
