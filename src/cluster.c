@@ -242,11 +242,6 @@ find_rows(const struct page *page, const struct line *lines, size_t n,
 			break;
 		}
 	}
-	if (getenv("BT_DEBUG")) {
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "   line %zu y %.1f-%.1f segs %zu gap %.1f\n", i, lines[i].box.y0, lines[i].box.y1, lines[i].n_segments, i ? gaps[i] : 0.0);
-		fprintf(stderr, "   cut %.2f\n", cut);
-	}
 	*n_rows = 0;
 	bottom = lines[0].box.y1;
 	for (size_t i = 0; i < n; i++) {
@@ -441,8 +436,6 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 	int *owner;
 	bool ok = true;
 
-	if (getenv("BT_DEBUG"))
-		fprintf(stderr, "  cols %d\n", col_x ? cols : -1);
 	if (!col_x)
 		return true;
 	row_start = find_rows(page, lines, n, col_x, cols, &n_rows);
@@ -522,8 +515,6 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 		for (size_t k = first; k < last; k++)
 			if (ll.lines[k].n_segments >= 2)
 				multi++;
-		if (getenv("BT_DEBUG"))
-			fprintf(stderr, "block %zu..%zu trimmed %zu..%zu multi %zu y %.1f\n", i, j, first, last, multi, ll.lines[i].box.y0);
 		if (multi >= 2 && last - first >= 3 && 3 * multi >= last - first)
 			ok = build_table(page, &ll.lines[first], last - first,
 				limits, used, out, err);

@@ -44,6 +44,11 @@ struct page {
 	bool rules_complete;   /* every border is a rule (the source drew the
 	                        * grid, as a text dump's reader does): the
 	                        * text marks no border of its own */
+	struct box *marks;     /* vector art: the box of each curved or
+	                        * slanted piece of a stroke or fill (the lines
+	                        * of a chart, a diagram's arrows), none of
+	                        * them within a character */
+	size_t n_marks;
 };
 
 /* Frees the arrays of a page filled by a source; accepts NULL. */

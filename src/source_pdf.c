@@ -64,6 +64,10 @@
 #define AXIS_TOLERANCE 0.0175
 /* Shorter than this (points) is a dot, not a rule. */
 #define MIN_LENGTH 0.01
+/* Slanted or curved pieces shorter than this (points) are no mark. */
+#define MARK_MIN_LENGTH 0.5
+/* Past this many marks a page is all art; more tell nothing new. */
+#define MAX_MARKS 100000
 /* All channels above this is white: invisible on paper. */
 #define WHITE 0.9
 /* Pages are drawn this many device units to the point.  poppler moves
@@ -97,6 +101,7 @@ struct collector {
 	cairo_surface_t *observer;
 	GArray *rules;       /* of struct rule, in displayed page space */
 	GArray *stroked;     /* of bool, one per rule: drawn by a stroke */
+	GArray *marks;       /* of struct box: slanted and curved pieces */
 	bool overflow;       /* more than MAX_RULES: the page's rules are dropped */
 };
 
@@ -537,7 +542,7 @@ index_free(struct glyph_index *ix)
  * lying within one character's box is such a piece, never a border. */
 static bool
 inside_a_glyph(const struct page *text, const struct glyph_index *ix,
-	const struct rule *r)
+	const struct box *r)
 {
 	double mx = (r->x0 + r->x1) / 2, my = (r->y0 + r->y1) / 2;
 	struct box b;
@@ -613,6 +618,38 @@ add_rule(struct collector *c, struct rule r, bool stroked)
 	g_array_append_val(c->stroked, stroked);
 }
 
+/* A slanted segment or the control box of a curve (points a to b, both
+ * in page space) as a mark. */
+static void
+add_mark(struct collector *c, struct point a, struct point b)
+{
+	struct box m = { fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x),
+		fmax(a.y, b.y) };
+
+	if (c->marks->len >= MAX_MARKS || !isfinite(m.x0) || !isfinite(m.y0) ||
+	    !isfinite(m.x1) || !isfinite(m.y1) ||
+	    hypot(m.x1 - m.x0, m.y1 - m.y0) < MARK_MIN_LENGTH)
+		return;
+	g_array_append_val(c->marks, m);
+}
+
+/* The control box of a curve from a (in page space) through the three
+ * points of d (in user space) as a mark. */
+static void
+curve_mark(struct collector *c, struct point a, const cairo_path_data_t *d)
+{
+	struct point lo = a, hi = a;
+
+	for (int k = 1; k <= 3; k++) {
+		struct point p = { d[k].point.x, d[k].point.y };
+
+		page_point(c, &p);
+		lo = (struct point){ fmin(lo.x, p.x), fmin(lo.y, p.y) };
+		hi = (struct point){ fmax(hi.x, p.x), fmax(hi.y, p.y) };
+	}
+	add_mark(c, lo, hi);
+}
+
 /* A straight segment in device space as a rule, if axis-aligned. */
 static bool
 segment_rule(struct point a, struct point b, double width, struct rule *r)
@@ -662,6 +699,8 @@ stroke_segment(struct collector *c, const cairo_matrix_t *m, double lw,
 	if (segment_rule(da, db,
 		device_width(m, lw, b.x - a.x, b.y - a.y) / DRAW_SCALE, &r))
 		add_rule(c, r, true);
+	else
+		add_mark(c, da, db);
 }
 
 static bool
@@ -707,9 +746,14 @@ on_stroke(cairo_surface_t *observer, cairo_surface_t *target, void *data)
 			cur = p;
 			break;
 		}
-		case CAIRO_PATH_CURVE_TO:
+		case CAIRO_PATH_CURVE_TO: {
+			struct point a = cur;
+
+			page_point(c, &a);
+			curve_mark(c, a, d);
 			cur = (struct point){ d[3].point.x, d[3].point.y };
 			break;
+		}
 		case CAIRO_PATH_CLOSE_PATH:
 			stroke_segment(c, &m, lw, cur, start);
 			cur = start;
@@ -780,11 +824,22 @@ fill_subpath(struct collector *c, struct subpath *s)
 	add_rule(c, r, false);
 }
 
+/* A slanted edge of a fill (both ends in page space) is a mark. */
+static void
+fill_edge(struct collector *c, struct point a, struct point b)
+{
+	struct rule r;
+
+	if (!segment_rule(a, b, 0, &r))
+		add_mark(c, a, b);
+}
+
 static void
 on_fill(cairo_surface_t *observer, cairo_surface_t *target, void *data)
 {
 	struct collector *c = data;
 	struct subpath s = { .n = 0 };
+	struct point start = { 0, 0 }, cur = { 0, 0 };
 	cairo_path_t *path;
 
 	(void)target;
@@ -803,16 +858,27 @@ on_fill(cairo_surface_t *observer, cairo_surface_t *target, void *data)
 		case CAIRO_PATH_MOVE_TO:
 			fill_subpath(c, &s);
 			s = (struct subpath){ .n = 0 };
-			/* fall through */
+			p = (struct point){ d[1].point.x, d[1].point.y };
+			page_point(c, &p);
+			subpath_point(&s, p);
+			start = cur = p;
+			break;
 		case CAIRO_PATH_LINE_TO:
 			p = (struct point){ d[1].point.x, d[1].point.y };
 			page_point(c, &p);
 			subpath_point(&s, p);
+			fill_edge(c, cur, p);
+			cur = p;
 			break;
 		case CAIRO_PATH_CURVE_TO:
 			s.not_rect = true;
+			curve_mark(c, cur, d);
+			cur = (struct point){ d[3].point.x, d[3].point.y };
+			page_point(c, &cur);
 			break;
 		case CAIRO_PATH_CLOSE_PATH:
+			fill_edge(c, cur, start);
+			cur = start;
 			break;
 		}
 	}
@@ -820,11 +886,11 @@ on_fill(cairo_surface_t *observer, cairo_surface_t *target, void *data)
 	cairo_path_destroy(path);
 }
 
-/* Drops the stroked rules that lie within a character: pieces of the
- * outlines of stroked text. */
+/* Drops the stroked rules and the marks that lie within a character:
+ * pieces of the outlines of stroked text, or of a font drawn as paths. */
 static void
 drop_stroked_text(const struct page *text, GArray *rules,
-	const GArray *stroked)
+	const GArray *stroked, GArray *marks)
 {
 	struct glyph_index ix = { 0 };
 	guint kept = 0;
@@ -834,13 +900,22 @@ drop_stroked_text(const struct page *text, GArray *rules,
 	index_build(&ix, text);
 	for (guint i = 0; i < rules->len; i++) {
 		const struct rule *r = &g_array_index(rules, struct rule, i);
+		struct box b = { r->x0, r->y0, r->x1, r->y1 };
 
 		if (g_array_index(stroked, bool, i) &&
-		    inside_a_glyph(text, &ix, r))
+		    inside_a_glyph(text, &ix, &b))
 			continue;
 		g_array_index(rules, struct rule, kept++) = *r;
 	}
 	g_array_set_size(rules, kept);
+	kept = 0;
+	for (guint i = 0; i < marks->len; i++) {
+		const struct box *m = &g_array_index(marks, struct box, i);
+
+		if (!inside_a_glyph(text, &ix, m))
+			g_array_index(marks, struct box, kept++) = *m;
+	}
+	g_array_set_size(marks, kept);
 	index_free(&ix);
 }
 
@@ -849,9 +924,10 @@ drop_stroked_text(const struct page *text, GArray *rules,
  * this costs no second pass over the page. */
 static bool
 draw_page(PopplerPage *ppage, struct page *out, GArray *rules,
-	GArray *stroked, struct budtab_error *err)
+	GArray *stroked, GArray *marks, struct budtab_error *err)
 {
-	struct collector c = { .rules = rules, .stroked = stroked };
+	struct collector c = { .rules = rules, .stroked = stroked,
+		.marks = marks };
 	cairo_surface_t *pixel, *window, *tee, *observer;
 	cairo_status_t status;
 
@@ -899,7 +975,7 @@ source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	struct page *out, struct budtab_error *err)
 {
 	PopplerPage *ppage;
-	GArray *rules, *stroked;
+	GArray *rules, *stroked, *marks;
 	double w = 0, h = 0;
 	bool ok;
 
@@ -935,23 +1011,28 @@ source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	out->height = h;
 	rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
 	stroked = g_array_new(FALSE, FALSE, sizeof(bool));
+	marks = g_array_new(FALSE, FALSE, sizeof(struct box));
 	/* After a page with no text layer (a scan), the next is read for
 	 * its text first and drawn only when it has some: drawing decodes
 	 * the page's images, the whole cost of a scanned page. */
 	if (src->text_first) {
 		ok = read_glyphs(ppage, max_glyphs, out, err);
 		if (ok && out->n_glyphs > 0)
-			ok = draw_page(ppage, out, rules, stroked, err);
+			ok = draw_page(ppage, out, rules, stroked, marks, err);
 	} else {
-		ok = draw_page(ppage, out, rules, stroked, err) &&
+		ok = draw_page(ppage, out, rules, stroked, marks, err) &&
 		     read_glyphs(ppage, max_glyphs, out, err);
 	}
-	if (ok && out->n_glyphs > 0)
-		drop_stroked_text(out, rules, stroked);
-	else
+	if (ok && out->n_glyphs > 0) {
+		drop_stroked_text(out, rules, stroked, marks);
+	} else {
 		g_array_set_size(rules, 0);
+		g_array_set_size(marks, 0);
+	}
 	out->n_rules = rules->len;
 	out->rules = (struct rule *)(void *)g_array_free(rules, rules->len == 0);
+	out->n_marks = marks->len;
+	out->marks = (struct box *)(void *)g_array_free(marks, marks->len == 0);
 	g_array_free(stroked, TRUE);
 	src->text_first = ok && out->n_glyphs == 0;
 	g_object_unref(ppage);

@@ -12,9 +12,11 @@ page_finish(struct page *page)
 		return;
 	g_free(page->glyphs);
 	g_free(page->rules);
+	g_free(page->marks);
 	page->glyphs = NULL;
 	page->rules = NULL;
-	page->n_glyphs = page->n_rules = 0;
+	page->marks = NULL;
+	page->n_glyphs = page->n_rules = page->n_marks = 0;
 }
 
 void
