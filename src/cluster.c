@@ -15,6 +15,9 @@
 #define MAX_BINS 8192     /* histogram bins of at least half a point */
 /* A gap this wide (in ems) in one line alone still parts two columns. */
 #define WIDE_GAP_EM 1.5
+/* Slanted or curved pieces of drawing among a table's lines that make it a
+ * chart (see is_chart). */
+#define CHART_MIN_MARKS 3
 
 struct block {
 	size_t first, n;  /* lines of the line list */
@@ -423,6 +426,29 @@ row_bounds(const struct page *page, const struct line *lines, size_t n,
 	return ys;
 }
 
+/* Whether the lines found as a table within box are the labels of a
+ * chart: slanted or curved strokes and fills (the lines of a line chart,
+ * a pie's slices, a diagram's arrows) lie among them or within an em of
+ * them.  No table without rules draws such things over its text. */
+static bool
+is_chart(const struct page *page, const struct box *box,
+	const struct line *lines, size_t n)
+{
+	double em = 0;
+	size_t marks = 0;
+
+	for (size_t i = 0; i < n; i++)
+		em = fmax(em, lines[i].size);
+	for (size_t k = 0; k < page->n_marks && marks < CHART_MIN_MARKS; k++) {
+		const struct box *m = &page->marks[k];
+		double cx = (m->x0 + m->x1) / 2, cy = (m->y0 + m->y1) / 2;
+
+		marks += cx >= box->x0 - em && cx <= box->x1 + em &&
+			 cy >= box->y0 - em && cy <= box->y1 + em;
+	}
+	return marks >= CHART_MIN_MARKS;
+}
+
 static bool
 build_table(const struct page *page, const struct line *lines, size_t n,
 	const struct grid_limits *limits, bool *used, struct table_list *out,
@@ -462,7 +488,10 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 	t.box = (struct box){ t.col_x[0], t.row_y[0], t.col_x[cols], t.row_y[t.rows] };
 	owner = grid_cells(&t, (struct span1 *)h->data, h->len,
 		(struct span1 *)v->data, v->len);
-	grid_keep(&t, page, owner, 4, used, out);
+	if (is_chart(page, &t.box, lines, n))
+		table_finish(&t);
+	else
+		grid_keep(&t, page, owner, 4, used, out);
 	g_free(owner);
 done:
 	g_array_free(ys, TRUE);

@@ -11,6 +11,7 @@
 struct synth {
 	GArray *glyphs;
 	GArray *rules;
+	GArray *marks;
 };
 
 static inline void
@@ -18,6 +19,7 @@ synth_init(struct synth *s)
 {
 	s->glyphs = g_array_new(FALSE, FALSE, sizeof(struct glyph));
 	s->rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
+	s->marks = g_array_new(FALSE, FALSE, sizeof(struct box));
 }
 
 /* Lays text from (x, y) (top left) at the given size: wide characters
@@ -55,6 +57,15 @@ synth_vline(struct synth *s, double x, double y0, double y1)
 	g_array_append_val(s->rules, r);
 }
 
+/* A slanted or curved piece of drawing covering the box. */
+static inline void
+synth_mark(struct synth *s, double x0, double y0, double x1, double y1)
+{
+	struct box b = { x0, y0, x1, y1 };
+
+	g_array_append_val(s->marks, b);
+}
+
 /* The page view of s (borrowed arrays). */
 static inline struct page
 synth_page(struct synth *s)
@@ -65,6 +76,8 @@ synth_page(struct synth *s)
 		.n_glyphs = s->glyphs->len,
 		.rules = (struct rule *)s->rules->data,
 		.n_rules = s->rules->len,
+		.marks = (struct box *)s->marks->data,
+		.n_marks = s->marks->len,
 	};
 
 	return p;
@@ -75,6 +88,7 @@ synth_finish(struct synth *s)
 {
 	g_array_free(s->glyphs, TRUE);
 	g_array_free(s->rules, TRUE);
+	g_array_free(s->marks, TRUE);
 }
 
 #endif

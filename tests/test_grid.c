@@ -231,6 +231,28 @@ Test(grid, unruled_columns_come_from_shared_gaps)
 	synth_finish(&s);
 }
 
+/* The labels of a line chart line up like a table: a polyline drawn
+ * among them (three slanted pieces) makes them a chart; two stray pieces
+ * nearby (a tick, an arrow head) do not. */
+Test(grid, unruled_labels_with_lines_drawn_among_them_are_a_chart)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	unruled(&s, 100);
+	synth_mark(&s, 60, 150, 120, 170);
+	synth_mark(&s, 120, 130, 200, 170);
+	list = find(&s);
+	cr_expect_eq(list.n, 1, "two marks: still a table");
+	table_list_finish(&list);
+	synth_mark(&s, 200, 120, 290, 130);
+	list = find(&s);
+	cr_expect_eq(list.n, 0, "three marks: a chart");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
 Test(grid, running_text_is_no_table)
 {
 	struct synth s;

@@ -562,13 +562,17 @@ Test(source_pdf, white_and_transparent_lines_are_not_rules_but_grey_ones_are)
 	page_finish(&page);
 }
 
+/* ... they are marks: each slanted segment, and each curve's control
+ * box, of strokes and fills alike; text makes none. */
 Test(source_pdf, curves_and_diagonal_lines_are_not_rules)
 {
 	g_autofree char *path = tmp("curves.pdf");
 	cairo_t *cr = pdf_new(path, 400, 300);
 	struct page page;
+	size_t in_ring = 0, in_dot = 0, diagonal = 0;
 
 	label(cr);
+	cairo_new_path(cr); /* no line from the label's end to the arc */
 	cairo_set_line_width(cr, 1);
 	cairo_arc(cr, 100, 100, 40, 0, 2 * G_PI);
 	cairo_stroke(cr);
@@ -581,6 +585,19 @@ Test(source_pdf, curves_and_diagonal_lines_are_not_rules)
 
 	page = read_page(path, 0);
 	cr_expect_eq(page.n_rules, 0);
+	for (size_t i = 0; i < page.n_marks; i++) {
+		const struct box *m = &page.marks[i];
+
+		in_ring += m->x0 >= 59 && m->x1 <= 141 && m->y0 >= 59 && m->y1 <= 141;
+		in_dot += m->x0 >= 248.5 && m->x1 <= 251.5 && m->y0 >= 98.5 && m->y1 <= 101.5;
+		diagonal += fabs(m->x0 - 40) < 0.1 && fabs(m->y0 - 200) < 0.1 &&
+			fabs(m->x1 - 300) < 0.1 && fabs(m->y1 - 260) < 0.1;
+	}
+	cr_expect_geq(in_ring, 4, "the stroked circle: %zu marks", in_ring);
+	cr_expect_geq(in_dot, 2, "the filled dot: %zu marks", in_dot);
+	cr_expect_eq(diagonal, 1);
+	cr_expect_eq(in_ring + in_dot + diagonal, page.n_marks,
+		"no other mark (the label is text)");
 	page_finish(&page);
 }
 
