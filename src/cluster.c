@@ -426,6 +426,16 @@ row_bounds(const struct page *page, const struct line *lines, size_t n,
 	return ys;
 }
 
+static bool
+has_columns(const struct line *lines, size_t n)
+{
+	int cols;
+	double *col_x = find_columns(lines, n, &cols);
+
+	g_free(col_x);
+	return col_x != NULL;
+}
+
 /* Whether the lines found as a table within box are the labels of a
  * chart: slanted or curved strokes and fills (the lines of a line chart,
  * a pie's slices, a diagram's arrows) lie among them or within an em of
@@ -539,6 +549,10 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 		       !(last - 1 > first &&
 			 line_gap(&ll.lines[last - 2], &ll.lines[last - 1]) <
 				 0.3 * ll.lines[last - 1].size))
+			last--;
+		/* Lines under a table that run across its columns (a note,
+		 * the next paragraph set close) are no part of it. */
+		while (last - first > 3 && !has_columns(&ll.lines[first], last - first))
 			last--;
 		multi = 0;
 		for (size_t k = first; k < last; k++)

@@ -231,6 +231,28 @@ Test(grid, unruled_columns_come_from_shared_gaps)
 	synth_finish(&s);
 }
 
+/* Notes set close under a table, that together run across every column
+ * gap, end it: they do not take its columns away.  (The first alone
+ * would read as a cell spanning the columns, as in a project block.) */
+Test(grid, notes_across_the_columns_under_a_table_are_not_part_of_it)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	unruled(&s, 100);
+	synth_text(&s, 50, 186, "资料来源：财政局测算数据，按季度计算汇总", 10);
+	synth_text(&s, 270, 186, "注1", 10);
+	synth_text(&s, 50, 199, "以上数据均为初步统计结果，仅供参考使用。", 10);
+	synth_text(&s, 270, 199, "注2", 10);
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	cr_expect_eq(list.tables[0].cols, 3);
+	cr_expect_lt(list.tables[0].box.y1, 199);
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
 /* The labels of a line chart line up like a table: a polyline drawn
  * among them (three slanted pieces) makes them a chart; two stray pieces
  * nearby (a tick, an arrow head) do not. */
