@@ -15,6 +15,8 @@
 /* Text on both sides of an unruled column boundary, this many ems apart
  * across it, is in two cells. */
 #define TEXT_BORDER_GAP_EM 1.0
+/* A ruled row of this many text rows in every slot is parted into them. */
+#define TEXT_ROWS_MIN 3
 
 static int
 cmp_span1(const void *p, const void *q)
@@ -378,6 +380,153 @@ text_borders(const struct page *page, const bool *used,
 	g_free(rows);
 }
 
+/* A line of text in one slot: its centre, and whether it is a number
+ * alone (digits and . , % + - ( ) only). */
+struct slot_line {
+	double y;
+	bool number;
+};
+
+static int
+cmp_glyph_y(const void *a, const void *b, void *data)
+{
+	const struct page *page = data;
+	const struct box *p = &page->glyphs[*(const size_t *)a].box;
+	const struct box *q = &page->glyphs[*(const size_t *)b].box;
+
+	return cmp_double(&(double){ p->y0 + p->y1 }, &(double){ q->y0 + q->y1 });
+}
+
+/* The lines the glyphs of members stand on, top to bottom: centres
+ * closer than half a glyph's height are one line.  Sorts members. */
+static GArray *
+slot_lines(const struct page *page, GArray *members)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct slot_line));
+	const size_t *m;
+	double h = 0;
+
+	g_array_sort_with_data(members, cmp_glyph_y, (void *)page);
+	m = (const size_t *)members->data;
+	for (guint i = 0; i < members->len; i++)
+		h = fmax(h, page->glyphs[m[i]].box.y1 - page->glyphs[m[i]].box.y0);
+	for (guint i = 0, first = 0; i < members->len; i++) {
+		const struct box *b = &page->glyphs[m[i]].box;
+		const struct box *f = &page->glyphs[m[first]].box;
+		struct slot_line l = { 0, true };
+
+		if (i + 1 < members->len) {
+			const struct box *n = &page->glyphs[m[i + 1]].box;
+
+			if ((n->y0 + n->y1) / 2 - (b->y0 + b->y1) / 2 <= 0.5 * h)
+				continue;
+		}
+		l.y = ((f->y0 + f->y1) / 2 + (b->y0 + b->y1) / 2) / 2;
+		for (guint k = first; k <= i; k++)
+			l.number = l.number &&
+				strchr("0123456789.,%+-()", (int)MIN(page->glyphs[m[k]].cp, 127)) &&
+				page->glyphs[m[k]].cp != 0;
+		g_array_append_val(out, l);
+		first = i + 1;
+	}
+	return out;
+}
+
+/* Adds to ys, and as borders to h, the rows the text draws inside a
+ * ruled row that holds several: tables often rule their columns and
+ * leave the rows open.  A ruled row is parted where it is a stack of
+ * text rows: a slot holds TEXT_ROWS_MIN or more numbers, one a line,
+ * the slot of most lines sets the rows, every other slot's lines stand
+ * on those rows' baselines, and nothing crosses a column.  Wrapped
+ * cells (a header in several lines in each column) hold words, not a
+ * column of numbers, so they stay one row. */
+static void
+text_rows(const struct page *page, const bool *used, const GArray *xs,
+	GArray *ys, GArray *h)
+{
+	int cols = (int)xs->len - 1, rows = (int)ys->len - 1;
+	const double *cx = (const double *)xs->data;
+	GArray **slots = g_new0(GArray *, (size_t)rows * cols + 1);
+	GArray **lines = g_new0(GArray *, (size_t)cols + 1);
+	bool *crossed = g_new0(bool, rows + 1);
+	GArray *add = g_array_new(FALSE, FALSE, sizeof(double));
+
+	for (size_t i = 0; i < page->n_glyphs; i++) {
+		const struct box *b = &page->glyphs[i].box;
+		int r, c;
+
+		if (used[i])
+			continue;
+		r = grid_find_slot((const double *)ys->data, rows, (b->y0 + b->y1) / 2);
+		c = grid_find_slot(cx, cols, (b->x0 + b->x1) / 2);
+		if (r < 0 || c < 0)
+			continue;
+		if ((c > 0 && b->x0 < cx[c] - SNAP) ||
+		    (c + 1 < cols && b->x1 > cx[c + 1] + SNAP))
+			crossed[r] = true;
+		if (!slots[r * cols + c])
+			slots[r * cols + c] = g_array_new(FALSE, FALSE, sizeof(size_t));
+		g_array_append_val(slots[r * cols + c], i);
+	}
+	for (int r = 0; r < rows; r++) {
+		const GArray *ref = NULL;
+		bool numbers = false, stack = !crossed[r];
+
+		for (int c = 0; c < cols; c++) {
+			GArray *m = slots[r * cols + c];
+			size_t n_numbers = 0;
+
+			lines[c] = m ? slot_lines(page, m) : NULL;
+			if (!lines[c])
+				continue;
+			if (!ref || lines[c]->len > ref->len)
+				ref = lines[c];
+			for (guint k = 0; k < lines[c]->len; k++)
+				n_numbers += g_array_index(lines[c], struct slot_line, k).number;
+			numbers = numbers || (n_numbers == lines[c]->len &&
+				n_numbers >= TEXT_ROWS_MIN);
+		}
+		stack = stack && numbers;
+		for (int c = 0; c < cols && stack; c++) {
+			const struct slot_line *a, *b = (const struct slot_line *)ref->data;
+			double pitch = b[1].y - b[0].y;
+			guint k = 0;
+
+			if (!lines[c])
+				continue;
+			a = (const struct slot_line *)lines[c]->data;
+			/* each line on a row of ref's, in order */
+			for (guint j = 0; j < lines[c]->len && stack; j++) {
+				while (k < ref->len && b[k].y < a[j].y - 0.25 * pitch)
+					k++;
+				stack = k < ref->len && fabs(a[j].y - b[k].y) < 0.25 * pitch;
+			}
+		}
+		for (guint k = 0; stack && k + 1 < ref->len; k++) {
+			const struct slot_line *b = (const struct slot_line *)ref->data;
+			double y = (b[k].y + b[k + 1].y) / 2;
+			struct span1 s = { y, cx[0], cx[cols] };
+
+			g_array_append_val(add, y);
+			g_array_append_val(h, s);
+		}
+		for (int c = 0; c < cols; c++)
+			if (lines[c])
+				g_array_free(lines[c], TRUE);
+	}
+	if (add->len > 0) {
+		g_array_append_vals(ys, add->data, add->len);
+		qsort(ys->data, ys->len, sizeof(double), cmp_double);
+	}
+	for (int k = 0; k < rows * cols; k++)
+		if (slots[k])
+			g_array_free(slots[k], TRUE);
+	g_free(slots);
+	g_free(lines);
+	g_free(crossed);
+	g_array_free(add, TRUE);
+}
+
 /* Ruled tables: connected groups of crossing horizontal and vertical
  * rules, at least two of each. */
 static bool
@@ -463,6 +612,9 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 		g_array_append_val(yv, ymax);
 		xs = positions(xv);
 		ys = positions(yv);
+		if (!page->rules_complete && xs->len >= 3 && ys->len >= 2 &&
+		    (long)(xs->len - 1) * (long)(ys->len - 1) <= limits->max_cells)
+			text_rows(page, used, xs, ys, ch);
 		if (xs->len >= 2 && ys->len >= 2 &&
 		    (long)(xs->len - 1) * (long)(ys->len - 1) > limits->max_cells) {
 			error_set(err, BUDTAB_ERR_LIMIT,

@@ -231,6 +231,52 @@ Test(grid, unruled_columns_come_from_shared_gaps)
 	synth_finish(&s);
 }
 
+/* Columns ruled, rows open: the header's three lines of words stay one
+ * row; the body's ruled row holds a stack of rows (numbers, one a line,
+ * with a blank cell) and is parted into them. */
+Test(grid, a_ruled_row_holding_a_stack_of_numbers_is_parted_into_rows)
+{
+	static const char *const names[] = { "Bulgaria", "Cyprus", "Czechia", "Estonia" };
+	static const char *const a[] = { "2.3", "0.21", "8.8", "1.1" };
+	static const char *const b[] = { "3.2", "", "13.4", "1.9" };
+	struct synth s;
+	struct table_list list;
+	const struct table *t;
+
+	synth_init(&s);
+	for (double x = 50; x <= 350; x += 100)
+		synth_vline(&s, x, 100, 250);
+	synth_hline(&s, 50, 350, 100);
+	synth_hline(&s, 50, 350, 145);
+	synth_hline(&s, 50, 350, 250);
+	for (int i = 0; i < 3; i++) {
+		static const char *const head[][3] = {
+			{ "Country", "Cohesion", "Regional" },
+			{ "or", "Fund", "Fund" },
+			{ "heading", "EUR bn", "EUR bn" },
+		};
+
+		for (int c = 0; c < 3; c++)
+			synth_text(&s, 55 + 100 * c, 104 + 12 * i, head[i][c], 10);
+	}
+	for (int i = 0; i < 4; i++) {
+		synth_text(&s, 55, 155 + 20 * i, names[i], 10);
+		synth_text(&s, 155, 155 + 20 * i, a[i], 10);
+		synth_text(&s, 255, 155 + 20 * i, b[i], 10);
+	}
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	t = &list.tables[0];
+	cr_expect_eq(t->cols, 3);
+	cr_expect_eq(t->rows, 5);
+	cr_expect_str_eq(text_at(t, 0, 1), "Cohesion Fund EUR bn");
+	cr_expect_str_eq(text_at(t, 3, 0), "Czechia");
+	cr_expect_str_eq(text_at(t, 3, 2), "13.4");
+	cr_expect_str_eq(text_at(t, 2, 2), "");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
 /* Notes set close under a table, that together run across every column
  * gap, end it: they do not take its columns away.  (The first alone
  * would read as a cell spanning the columns, as in a project block.) */
