@@ -29,10 +29,8 @@ line_gap(const struct line *a, const struct line *b)
 	return b->box.y0 - a->box.y1;
 }
 
-/* Column boundaries for lines[first .. first + n), or NULL when fewer
- * than two columns stand out.  *n_cols receives the column count. */
-static double *
-find_columns(const struct line *lines, size_t n, int *n_cols)
+double *
+cluster_columns(const struct line *lines, size_t n, int *n_cols)
 {
 	double x0 = INFINITY, x1 = -INFINITY;
 	size_t nb, multi = 0;
@@ -430,7 +428,7 @@ static bool
 has_columns(const struct line *lines, size_t n)
 {
 	int cols;
-	double *col_x = find_columns(lines, n, &cols);
+	double *col_x = cluster_columns(lines, n, &cols);
 
 	g_free(col_x);
 	return col_x != NULL;
@@ -465,7 +463,7 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 	struct budtab_error *err)
 {
 	int cols = 0;
-	double *col_x = find_columns(lines, n, &cols);
+	double *col_x = cluster_columns(lines, n, &cols);
 	size_t n_rows, *row_start;
 	GArray *h, *v, *ys;
 	struct table t;

@@ -527,6 +527,80 @@ text_rows(const struct page *page, const bool *used, const GArray *xs,
 	g_array_free(add, TRUE);
 }
 
+/* How many lines have a piece in [a, x) and one in [x, b): text on
+ * both sides of a column boundary.  Half the lines must, or it is a
+ * letter-spaced heading over short values, or one odd line. */
+static size_t
+lines_across(const struct line_list *ll, double a, double x, double b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ll->n; i++) {
+		const struct line *l = &ll->lines[i];
+		bool left = false, right = false;
+
+		for (size_t s = 0; s < l->n_segments; s++) {
+			const struct box *sb = &l->segments[s].box;
+
+			left = left || (sb->x0 >= a - SNAP && sb->x1 <= x);
+			right = right || (sb->x0 >= x && sb->x1 <= b + SNAP);
+		}
+		n += left && right;
+	}
+	return n;
+}
+
+/* Adds to xs the columns the text draws inside a ruled column: tables
+ * often rule off their first column alone and set the others apart by
+ * space.  Within each ruled column the text's lines are clustered as a
+ * table without rules is; text_borders then parts each row where its
+ * text stands clear on both sides. */
+static void
+text_columns(const struct page *page, const bool *used, GArray *xs,
+	const GArray *ys)
+{
+	int cols = (int)xs->len - 1;
+	const double y0 = g_array_index(ys, double, 0);
+	const double y1 = g_array_index(ys, double, ys->len - 1);
+	bool *keep = g_new(bool, page->n_glyphs + 1);
+	GArray *add = g_array_new(FALSE, FALSE, sizeof(double));
+
+	for (int c = 0; c < cols; c++) {
+		double x0 = g_array_index(xs, double, c);
+		double x1 = g_array_index(xs, double, c + 1);
+		struct line_list ll;
+		size_t n = 0;
+
+		for (size_t i = 0; i < page->n_glyphs; i++) {
+			const struct box *b = &page->glyphs[i].box;
+			double mx = (b->x0 + b->x1) / 2, my = (b->y0 + b->y1) / 2;
+
+			keep[i] = !used[i] && mx > x0 && mx < x1 && my > y0 && my < y1;
+			n += keep[i];
+		}
+		if (n == 0)
+			continue;
+		layout_lines(page, keep, GRID_SEGMENT_GAP_EM, &ll);
+		if (ll.n >= 3) {
+			int k = 0;
+			double *bounds = cluster_columns(ll.lines, ll.n, &k);
+
+			for (int j = 1; bounds && j < k; j++)
+				if (lines_across(&ll, bounds[j - 1], bounds[j],
+					    bounds[j + 1]) >= MAX(2, (ll.n + 1) / 2))
+					g_array_append_val(add, bounds[j]);
+			g_free(bounds);
+		}
+		layout_lines_finish(&ll);
+	}
+	if (add->len > 0) {
+		g_array_append_vals(xs, add->data, add->len);
+		qsort(xs->data, xs->len, sizeof(double), cmp_double);
+	}
+	g_array_free(add, TRUE);
+	g_free(keep);
+}
+
 /* Ruled tables: connected groups of crossing horizontal and vertical
  * rules, at least two of each. */
 static bool
@@ -613,8 +687,10 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 		xs = positions(xv);
 		ys = positions(yv);
 		if (!page->rules_complete && xs->len >= 3 && ys->len >= 2 &&
-		    (long)(xs->len - 1) * (long)(ys->len - 1) <= limits->max_cells)
+		    (long)(xs->len - 1) * (long)(ys->len - 1) <= limits->max_cells) {
 			text_rows(page, used, xs, ys, ch);
+			text_columns(page, used, xs, ys);
+		}
 		if (xs->len >= 2 && ys->len >= 2 &&
 		    (long)(xs->len - 1) * (long)(ys->len - 1) > limits->max_cells) {
 			error_set(err, BUDTAB_ERR_LIMIT,

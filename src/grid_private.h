@@ -5,6 +5,8 @@
 
 #include "grid.h"
 
+struct line;
+
 /* Allocates the boundary arrays of a rows x cols table; no cells yet. */
 void grid_table_init(struct table *t, int page, int rows, int cols);
 void grid_list_push(struct table_list *list, struct table *t);
@@ -39,6 +41,11 @@ bool grid_table_has_text(const struct table *t, size_t min_filled);
  * as it was. */
 void grid_keep(struct table *t, const struct page *page, const int *owner,
 	size_t min_filled, bool *used, struct table_list *out);
+
+/* Column boundaries (cols + 1 of them, g_free them) for lines[0 .. n)
+ * from the x-ranges free of ink in nearly every line, or NULL when fewer
+ * than two columns stand out.  *n_cols receives the column count. */
+double *cluster_columns(const struct line *lines, size_t n, int *n_cols);
 
 /* Tables with no or partial rules, from the glyphs not yet used. */
 bool cluster_find(const struct page *page, const struct grid_limits *limits,

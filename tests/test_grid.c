@@ -277,6 +277,43 @@ Test(grid, a_ruled_row_holding_a_stack_of_numbers_is_parted_into_rows)
 	synth_finish(&s);
 }
 
+/* A frame with only the first column ruled off: the columns the text
+ * sets apart by space inside the second ruled column are columns too. */
+Test(grid, columns_set_apart_by_space_inside_a_ruled_column_are_columns)
+{
+	static const char *const rows[][4] = {
+		{ "answers", "Freq.", "Percent", "Cum." },
+		{ "0", "138", "6.9", "6.9" },
+		{ "1", "178", "8.8", "15.7" },
+		{ "2", "626", "31.1", "46.8" },
+		{ "3", "1070", "53.2", "100.0" },
+	};
+	struct synth s;
+	struct table_list list;
+	const struct table *t;
+
+	synth_init(&s);
+	synth_vline(&s, 50, 100, 220);
+	synth_vline(&s, 150, 100, 220);
+	synth_vline(&s, 400, 100, 220);
+	for (double y = 100; y <= 220; y += 24)
+		synth_hline(&s, 50, 400, y);
+	for (int r = 0; r < 5; r++) {
+		synth_text(&s, 55, 106 + 24 * r, rows[r][0], 10);
+		for (int c = 1; c < 4; c++)
+			synth_text(&s, 80 + 80 * c, 106 + 24 * r, rows[r][c], 10);
+	}
+	list = find(&s);
+	cr_assert_eq(list.n, 1);
+	t = &list.tables[0];
+	cr_expect_eq(t->rows, 5);
+	cr_expect_eq(t->cols, 4);
+	cr_expect_str_eq(text_at(t, 0, 2), "Percent");
+	cr_expect_str_eq(text_at(t, 4, 3), "100.0");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
 /* Notes set close under a table, that together run across every column
  * gap, end it: they do not take its columns away.  (The first alone
  * would read as a cell spanning the columns, as in a project block.) */
