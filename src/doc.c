@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "repair.h"
 #include "source_pdf.h"
+#include "tags.h"
 
 #define DEFAULT_MAX_PAGES 5000
 #define DEFAULT_MAX_GLYPHS 200000
@@ -51,6 +52,7 @@ budtab_doc_destroy(struct budtab_doc *doc)
 	if (!doc)
 		return;
 	table_list_finish(&doc->tables);
+	tag_list_finish(&doc->tags);
 	for (guint i = 0; i < doc->lines->len; i++)
 		g_free(g_array_index(doc->lines, struct text_line, i).text);
 	g_array_free(doc->lines, TRUE);
@@ -212,8 +214,12 @@ doc_add_page(struct budtab_doc *doc, const struct page *page,
 {
 	struct grid_limits gl = { lim->max_cells, MAX_RULES };
 	bool *used = g_new0(bool, page->n_glyphs ? page->n_glyphs : 1);
+	size_t first = doc->tables.n;
 	bool ok = grid_find(page, &gl, used, &doc->tables, err);
 
+	if (ok && doc->tags.n > 0)
+		tags_apply(page, doc->tags.tables, doc->tags.n, lim->max_cells,
+			used, &doc->tables, first);
 	if (ok)
 		collect_lines(doc, page, used);
 	g_free(used);
@@ -262,6 +268,7 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 		source_pdf_destroy(src);
 		return false;
 	}
+	source_pdf_tags(src, lim->max_cells, &doc->tags);
 	heights = g_new0(double, doc->n_pages);
 	for (int i = first - 1; i < last && ok; i++) {
 		struct page page = { 0 };
@@ -288,6 +295,7 @@ read_pdf(struct budtab_doc *doc, const struct budtab_options *o,
 		page_finish(&page);
 	}
 	source_pdf_destroy(src);
+	tag_list_finish(&doc->tags);
 	if (ok)
 		doc_finish_pages(doc, heights, doc->n_pages);
 	g_free(heights);

@@ -14,6 +14,7 @@ struct budtab_doc {
 	enum budtab_input input;  /* PDF or TEXT once opened */
 	int n_pages;              /* pages of the PDF; 0 for text */
 	struct table_list tables; /* stitched (continues set) */
+	struct tag_list tags;     /* tagged tables of a PDF's structure tree */
 	GArray *lines;            /* struct text_line: body text outside tables */
 	GArray *warnings;         /* struct warning */
 	GPtrArray *warning_text;  /* formatted, for budtab_doc_warning */

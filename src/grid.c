@@ -707,6 +707,7 @@ find_ruled(const struct page *page, const struct grid_limits *limits,
 			t.box = (struct box){ t.col_x[0], t.row_y[0],
 				t.col_x[t.cols], t.row_y[t.rows] };
 			t.ruled = true;
+			t.source = TABLE_FROM_RULES;
 			if (!page->rules_complete)
 				text_borders(page, used, &t, cv);
 			owner = grid_cells(&t, (struct span1 *)ch->data, ch->len,
@@ -792,10 +793,16 @@ grid_find(const struct page *page, const struct grid_limits *limits,
 		return false;
 	if (!cluster_find(page, limits, used, out, err))
 		return false;
+	grid_sort(out, first);
+	return true;
+}
+
+void
+grid_sort(struct table_list *out, size_t first)
+{
 	if (out->n > first)
 		qsort(out->tables + first, out->n - first, sizeof *out->tables,
 			cmp_table_pos);
-	return true;
 }
 
 void

@@ -10,11 +10,19 @@ struct cell {
 	char *text;          /* NULL when the cell is empty */
 };
 
+/* Which evidence decided a table's rows, columns and spans. */
+enum table_source {
+	TABLE_FROM_LAYOUT,   /* the text's layout: columns clustered */
+	TABLE_FROM_RULES,    /* ruling lines */
+	TABLE_FROM_TAGS,     /* the PDF's structure tree (tags.c) */
+};
+
 struct table {
 	int page;            /* 1-based */
 	struct box box;
 	int rows, cols;
 	bool ruled;          /* the grid came from ruling lines */
+	enum table_source source;
 	int continues;       /* index in the list of the fragment this one
 	                      * continues on the next page, or -1 */
 	struct cell *cells;  /* one per top-left slot, row-major */
@@ -52,6 +60,10 @@ bool grid_find(const struct page *page, const struct grid_limits *limits,
  * below it and both have the same horizontal extent.  Sets continues on
  * the later fragment.  The caller sets text_above/text_below first. */
 void grid_stitch(struct table_list *tables);
+
+/* Sorts out->tables[first..] into reading order (top to bottom): the
+ * order grid_find appends a page's tables in. */
+void grid_sort(struct table_list *out, size_t first);
 
 /* The cell whose span covers slot (row, col), or NULL. */
 const struct cell *table_cell_at(const struct table *t, int row, int col);

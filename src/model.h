@@ -51,6 +51,30 @@ struct page {
 	size_t n_marks;
 };
 
+/* One cell of a tagged table (a TH or TD of the PDF's structure tree). */
+struct tag_cell {
+	int row;               /* the TR it stands in, 0-based in its table */
+	int rowspan, colspan;  /* 1 when the tags say nothing */
+	char *text;            /* as the tags hold it; NULL when empty */
+};
+
+/* A table as the structure tree describes it, one page fragment: its
+ * cells in document order, row by row, not yet laid on a grid. */
+struct tag_table {
+	int page;              /* 1-based */
+	int n_rows;
+	struct tag_cell *cells;
+	size_t n_cells;
+};
+
+struct tag_list {
+	struct tag_table *tables;
+	size_t n;
+};
+
+/* Frees the tables of a tag list; accepts NULL. */
+void tag_list_finish(struct tag_list *list);
+
 /* Frees the arrays of a page filled by a source; accepts NULL. */
 void page_finish(struct page *page);
 

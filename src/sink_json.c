@@ -185,6 +185,9 @@ sink_json_grids(const struct budtab_doc *doc)
 		cJSON_AddItemToObject(o, "rows", cJSON_CreateNumber(t->rows));
 		cJSON_AddItemToObject(o, "cols", cJSON_CreateNumber(t->cols));
 		cJSON_AddItemToObject(o, "ruled", cJSON_CreateBool(t->ruled));
+		cJSON_AddItemToObject(o, "structure", cJSON_CreateString(
+			t->source == TABLE_FROM_TAGS ? "tags" :
+			t->source == TABLE_FROM_RULES ? "rules" : "layout"));
 		cJSON_AddItemToObject(o, "continues", t->continues >= 0 ?
 			cJSON_CreateNumber(t->continues) : cJSON_CreateNull());
 		for (size_t k = 0; k < t->n_cells; k++) {

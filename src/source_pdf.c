@@ -1040,3 +1040,254 @@ source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 		page_finish(out);
 	return ok;
 }
+
+/* ---- tags ---- */
+
+/* A cell as read, before the table is cut into page fragments. */
+struct raw_cell {
+	struct tag_cell cell;
+	int page;            /* 0-based, -1 when the tags do not say */
+};
+
+struct tag_reader {
+	int max_cells;
+	size_t visited;      /* elements seen, against SOURCE_PDF_MAX_TAG_ELEMENTS */
+	GArray *tables;      /* of struct tag_table */
+};
+
+static bool
+tag_budget(struct tag_reader *r)
+{
+	return ++r->visited <= SOURCE_PDF_MAX_TAG_ELEMENTS;
+}
+
+/* The page of an element: its own /Pg, else the first its children
+ * name (marked content knows its page). */
+static int
+element_page(struct tag_reader *r, PopplerStructureElementIter *it,
+	PopplerStructureElement *e)
+{
+	PopplerStructureElementIter *child;
+	int page = poppler_structure_element_get_page(e);
+
+	if (page >= 0)
+		return page;
+	child = poppler_structure_element_iter_get_child(it);
+	if (!child)
+		return -1;
+	do {
+		PopplerStructureElement *c =
+			poppler_structure_element_iter_get_element(child);
+
+		page = poppler_structure_element_get_page(c);
+		g_object_unref(c);
+	} while (page < 0 && tag_budget(r) &&
+		 poppler_structure_element_iter_next(child));
+	poppler_structure_element_iter_free(child);
+	return page;
+}
+
+/* Appends the TH/TD cells of the TR at it to cells as row row.  False
+ * when a cell's text is over SOURCE_PDF_MAX_TAG_TEXT: the table is not
+ * read. */
+static bool
+read_tag_row(struct tag_reader *r, PopplerStructureElementIter *tr, int row,
+	GArray *cells)
+{
+	PopplerStructureElementIter *it = poppler_structure_element_iter_get_child(tr);
+	bool ok = true;
+
+	if (!it)
+		return true;
+	do {
+		PopplerStructureElement *e = poppler_structure_element_iter_get_element(it);
+		PopplerStructureElementKind kind = poppler_structure_element_get_kind(e);
+		/* poppler-glib 22.12 reads RowSpan/ColSpan only from an element
+		 * of kind Table (poppler_structure_element_get_table_row_span
+		 * asserts it), never from the TH/TD that carries them: spans
+		 * are not available, so every tagged cell spans one slot, and
+		 * a table whose spans matter shows as ragged rows (tags.c). */
+		struct raw_cell rc = { { row, 1, 1, NULL }, -1 };
+
+		if (kind == POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING ||
+		    kind == POPPLER_STRUCTURE_ELEMENT_TABLE_DATA) {
+			char *text = poppler_structure_element_get_text(e,
+				POPPLER_STRUCTURE_GET_TEXT_RECURSIVE);
+
+			if (text && strlen(text) > SOURCE_PDF_MAX_TAG_TEXT) {
+				g_free(text);
+				ok = false;
+			} else {
+				rc.cell.text = text && *g_strstrip(text) ? text : NULL;
+				if (!rc.cell.text)
+					g_free(text);
+				rc.page = element_page(r, it, e);
+				g_array_append_val(cells, rc);
+			}
+		}
+		g_object_unref(e);
+	} while (ok && (int)cells->len <= r->max_cells && tag_budget(r) &&
+		 poppler_structure_element_iter_next(it));
+	poppler_structure_element_iter_free(it);
+	return ok;
+}
+
+/* Reads the rows of the table at it: TR children, and TR children of its
+ * THead, TBody and TFoot.  False when the table cannot be used. */
+static bool
+read_tag_rows(struct tag_reader *r, PopplerStructureElementIter *table,
+	GArray *cells)
+{
+	PopplerStructureElementIter *it = poppler_structure_element_iter_get_child(table);
+	int row = 0;
+	bool ok = true;
+
+	if (!it)
+		return false;
+	do {
+		PopplerStructureElement *e = poppler_structure_element_iter_get_element(it);
+		PopplerStructureElementKind kind = poppler_structure_element_get_kind(e);
+
+		if (kind == POPPLER_STRUCTURE_ELEMENT_TABLE_ROW) {
+			guint before = cells->len;
+
+			ok = read_tag_row(r, it, row, cells);
+			row += cells->len > before;
+		} else if (kind == POPPLER_STRUCTURE_ELEMENT_TABLE_HEADER ||
+			   kind == POPPLER_STRUCTURE_ELEMENT_TABLE_BODY ||
+			   kind == POPPLER_STRUCTURE_ELEMENT_TABLE_FOOTER) {
+			PopplerStructureElementIter *part =
+				poppler_structure_element_iter_get_child(it);
+
+			while (part && ok && tag_budget(r)) {
+				PopplerStructureElement *pe =
+					poppler_structure_element_iter_get_element(part);
+
+				if (poppler_structure_element_get_kind(pe) ==
+				    POPPLER_STRUCTURE_ELEMENT_TABLE_ROW) {
+					guint before = cells->len;
+
+					ok = read_tag_row(r, part, row, cells);
+					row += cells->len > before;
+				}
+				g_object_unref(pe);
+				if (!poppler_structure_element_iter_next(part))
+					break;
+			}
+			poppler_structure_element_iter_free(part);
+		}
+		g_object_unref(e);
+	} while (ok && (int)cells->len <= r->max_cells && tag_budget(r) &&
+		 poppler_structure_element_iter_next(it));
+	poppler_structure_element_iter_free(it);
+	return ok && cells->len > 0 && (int)cells->len <= r->max_cells &&
+	       r->visited <= SOURCE_PDF_MAX_TAG_ELEMENTS;
+}
+
+/* Cuts the cells of one table into page fragments: a row stands on the
+ * page of its first cell that names one (else on its predecessor's), a
+ * fragment is a run of rows on one page.  Takes the cells' texts. */
+static void
+add_tag_fragments(struct tag_reader *r, struct raw_cell *cells, size_t n)
+{
+	int page = -1, row_page = -1, last_row = -1;
+	struct tag_table *cur = NULL;
+	GArray *frag = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (cells[i].cell.row != last_row) {
+			row_page = -1;
+			for (size_t k = i; k < n && cells[k].cell.row == cells[i].cell.row; k++)
+				if (cells[k].page >= 0) {
+					row_page = cells[k].page;
+					break;
+				}
+			if (row_page < 0)
+				row_page = page;
+			last_row = cells[i].cell.row;
+			if (row_page != page || !frag) {
+				if (frag) {
+					cur->n_cells = frag->len;
+					cur->cells = (struct tag_cell *)g_array_free(frag, FALSE);
+				}
+				page = row_page;
+				g_array_set_size(r->tables, r->tables->len + 1);
+				cur = &g_array_index(r->tables, struct tag_table,
+					r->tables->len - 1);
+				cur->page = page + 1;
+				frag = g_array_new(FALSE, FALSE, sizeof(struct tag_cell));
+			}
+			cur->n_rows++;
+		}
+		cells[i].cell.row = cur->n_rows - 1;
+		g_array_append_val(frag, cells[i].cell);
+	}
+	if (frag) {
+		cur->n_cells = frag->len;
+		cur->cells = (struct tag_cell *)g_array_free(frag, FALSE);
+	}
+}
+
+static void
+walk_tags(struct tag_reader *r, PopplerStructureElementIter *it, int depth)
+{
+	if (depth > SOURCE_PDF_MAX_TAG_DEPTH)
+		return;
+	do {
+		PopplerStructureElement *e = poppler_structure_element_iter_get_element(it);
+
+		if (poppler_structure_element_get_kind(e) == POPPLER_STRUCTURE_ELEMENT_TABLE) {
+			GArray *cells = g_array_new(FALSE, FALSE, sizeof(struct raw_cell));
+
+			if (read_tag_rows(r, it, cells))
+				add_tag_fragments(r, (struct raw_cell *)cells->data,
+					cells->len);
+			else
+				for (guint k = 0; k < cells->len; k++)
+					g_free(g_array_index(cells, struct raw_cell, k).cell.text);
+			g_array_free(cells, TRUE);
+		} else if (!poppler_structure_element_is_content(e)) {
+			PopplerStructureElementIter *child =
+				poppler_structure_element_iter_get_child(it);
+
+			if (child) {
+				walk_tags(r, child, depth + 1);
+				poppler_structure_element_iter_free(child);
+			}
+		}
+		g_object_unref(e);
+	} while (tag_budget(r) && poppler_structure_element_iter_next(it));
+}
+
+void
+source_pdf_tags(struct source_pdf *src, int max_cells, struct tag_list *out)
+{
+	struct tag_reader r = { max_cells, 0, NULL };
+	PopplerStructureElementIter *it;
+	size_t kept = 0;
+
+	*out = (struct tag_list){ 0 };
+	if (!src)
+		return;
+	it = poppler_structure_element_iter_new(src->doc);
+	if (!it)
+		return;
+	r.tables = g_array_new(FALSE, TRUE, sizeof(struct tag_table));
+	walk_tags(&r, it, 0);
+	poppler_structure_element_iter_free(it);
+	/* A fragment on no page, or on one the document lacks, is no use. */
+	for (guint i = 0; i < r.tables->len; i++) {
+		struct tag_table *t = &g_array_index(r.tables, struct tag_table, i);
+
+		if (t->page >= 1 && t->page <= src->n_pages) {
+			g_array_index(r.tables, struct tag_table, kept++) = *t;
+			continue;
+		}
+		for (size_t k = 0; k < t->n_cells; k++)
+			g_free(t->cells[k].text);
+		g_free(t->cells);
+	}
+	g_array_set_size(r.tables, kept);
+	out->n = kept;
+	out->tables = (struct tag_table *)g_array_free(r.tables, FALSE);
+}

@@ -26,4 +26,21 @@ int source_pdf_n_pages(const struct source_pdf *src);
 bool source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 	struct page *out, struct budtab_error *err);
 
+/* Bounds on reading the structure tree: elements visited in the whole
+ * document and nesting depth.  Past them the rest of the tree is not
+ * read; what was read is kept. */
+#define SOURCE_PDF_MAX_TAG_ELEMENTS 200000
+#define SOURCE_PDF_MAX_TAG_DEPTH 64
+
+/* Fills *out with the tables of the document's structure tree (Table
+ * elements, their TR rows, also inside THead/TBody/TFoot, and their TH/TD
+ * cells), one per page fragment, in document order.  An untagged document
+ * gives none.  Tags are evidence, not input the document needs: a
+ * malformed tree, or a table of more than max_cells cells or with a cell
+ * of more than SOURCE_PDF_MAX_TAG_TEXT bytes, is left out, never an
+ * error.  The caller frees *out with tag_list_finish. */
+#define SOURCE_PDF_MAX_TAG_TEXT 65536
+void source_pdf_tags(struct source_pdf *src, int max_cells,
+	struct tag_list *out);
+
 #endif

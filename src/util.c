@@ -20,6 +20,21 @@ page_finish(struct page *page)
 }
 
 void
+tag_list_finish(struct tag_list *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		for (size_t k = 0; k < list->tables[i].n_cells; k++)
+			g_free(list->tables[i].cells[k].text);
+		g_free(list->tables[i].cells);
+	}
+	g_free(list->tables);
+	list->tables = NULL;
+	list->n = 0;
+}
+
+void
 error_set(struct budtab_error *err, enum budtab_status status,
 	const char *fmt, ...)
 {
