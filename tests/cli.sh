@@ -172,6 +172,9 @@ run "--db is not an extract option" 2 '^budtab: |^Try' extract --db "$tmp/x.sqli
 run "build records a failed document and goes on" 1 "^budtab: $tmp/set/empty.pdf: empty file$" \
 	build -q "$tmp/set" --db "$tmp/set.sqlite"
 run "build again skips everything" 0 '^$' build -q "$tmp/set" --db "$tmp/set.sqlite"
+run "check a database budtab build made" 1 '^$' check --format text "$tmp/set.sqlite"
+grep -q "^7 projects checked: 9 findings" "$tmp/out" && ok "check reads the built database's documents" ||
+	not_ok "check reads the built database's documents" "$(tail -1 "$tmp/out")"
 run "export indicators as CSV" 0 '^$' export --db "$tmp/set.sqlite" --format csv
 if [ "$(python3 -c "import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1])))))" "$tmp/out")" -gt 20 ]; then
 	ok "the CSV reads back, one row per indicator"
