@@ -218,13 +218,16 @@ fail:
 
 /* ---- the socket between writer and worker ---- */
 
+/* Reads (send false) or sends (send true, with MSG_NOSIGNAL: a dead
+ * peer is an error, never SIGPIPE) all len bytes of buf. */
 static bool
-read_full(int fd, void *buf, size_t len)
+move_full(int fd, void *buf, size_t len, bool send_out)
 {
 	char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n = send_out ? send(fd, p, len, MSG_NOSIGNAL) :
+				       read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -236,23 +239,16 @@ read_full(int fd, void *buf, size_t len)
 	return true;
 }
 
-/* send with MSG_NOSIGNAL: a dead peer is an error, never SIGPIPE. */
+static bool
+read_full(int fd, void *buf, size_t len)
+{
+	return move_full(fd, buf, len, false);
+}
+
 static bool
 send_full(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
+	return move_full(fd, (void *)buf, len, true);
 }
 
 static void
