@@ -15,6 +15,8 @@
 #define MAX_BINS 8192     /* histogram bins of at least half a point */
 /* A gap this wide (in ems) in one line alone still parts two columns. */
 #define WIDE_GAP_EM 1.5
+/* Lines under a table tried as notes that run across its columns. */
+#define MAX_NOTE_LINES 6
 /* Slanted or curved pieces of drawing among a table's lines that make it a
  * chart (see is_chart). */
 #define CHART_MIN_MARKS 3
@@ -549,8 +551,10 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 				 0.3 * ll.lines[last - 1].size))
 			last--;
 		/* Lines under a table that run across its columns (a note,
-		 * the next paragraph set close) are no part of it. */
-		while (last - first > 3 && !has_columns(&ll.lines[first], last - first))
+		 * the next paragraph set close) are no part of it.  A few at
+		 * most: each try costs the whole block. */
+		for (int k = 0; k < MAX_NOTE_LINES && last - first > 3 &&
+		     !has_columns(&ll.lines[first], last - first); k++)
 			last--;
 		multi = 0;
 		for (size_t k = first; k < last; k++)

@@ -15,8 +15,10 @@
 /* Text on both sides of an unruled column boundary, this many ems apart
  * across it, is in two cells. */
 #define TEXT_BORDER_GAP_EM 1.0
-/* A ruled row of this many text rows in every slot is parted into them. */
+/* A ruled row holding a column of this many numbers is parted into rows. */
 #define TEXT_ROWS_MIN 3
+/* Grids of more ruled columns are not searched for columns inside them. */
+#define TEXT_COLUMNS_MAX_RULED 32
 
 static int
 cmp_span1(const void *p, const void *q)
@@ -562,9 +564,15 @@ text_columns(const struct page *page, const bool *used, GArray *xs,
 	int cols = (int)xs->len - 1;
 	const double y0 = g_array_index(ys, double, 0);
 	const double y1 = g_array_index(ys, double, ys->len - 1);
-	bool *keep = g_new(bool, page->n_glyphs + 1);
-	GArray *add = g_array_new(FALSE, FALSE, sizeof(double));
+	bool *keep;
+	GArray *add;
 
+	/* Each ruled column costs a pass over the page: a grid of many
+	 * ruled columns has ruled what it wants parted. */
+	if (cols > TEXT_COLUMNS_MAX_RULED)
+		return;
+	keep = g_new(bool, page->n_glyphs + 1);
+	add = g_array_new(FALSE, FALSE, sizeof(double));
 	for (int c = 0; c < cols; c++) {
 		double x0 = g_array_index(xs, double, c);
 		double x1 = g_array_index(xs, double, c + 1);
