@@ -5,6 +5,7 @@
  *   'T' x:u16 y:u16 size:u8 n:u8 then n alphabet indices   a run of text
  *   'H' x0:u16 x1:u16 y:u16 width:u8                      a horizontal rule
  *   'V' x:u16 y0:u16 y1:u16 width:u8                      a vertical rule
+ *   'M' x0:u16 y0:u16 x1:u16 y1:u16                       a mark (chart drawing)
  *
  * Coordinates are u16 / 64 points (0 to 1024, big-endian), sizes u8 / 8
  * points; any other record byte is skipped.  Boxes keep the page
@@ -53,6 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reader r = { data, data + size };
 	GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(struct glyph));
 	GArray *rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
+	GArray *marks = g_array_new(FALSE, FALSE, sizeof(struct box));
 	unsigned op;
 
 	if (!chars)
@@ -82,6 +84,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				(struct rule){ RULE_V, c, lo, c, hi, s / 16.0 };
 
 			g_array_append_val(rules, ru);
+		} else if (op == 'M') {
+			double d;
+
+			if (!coord(&r, &a) || !coord(&r, &b) || !coord(&r, &c) ||
+			    !coord(&r, &d))
+				break;
+			struct box m = { MIN(a, c), MIN(b, d), MAX(a, c), MAX(b, d) };
+
+			g_array_append_val(marks, m);
 		}
 	}
 
@@ -90,6 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.number = 1, .width = 1024, .height = 1024,
 		.glyphs = (struct glyph *)glyphs->data, .n_glyphs = glyphs->len,
 		.rules = (struct rule *)rules->data, .n_rules = rules->len,
+		.marks = (struct box *)marks->data, .n_marks = marks->len,
 	};
 	/* small limits, so the fuzzer reaches them too */
 	const struct grid_limits limits = { 5000, 500 };
@@ -123,5 +135,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_free(used);
 	g_array_free(glyphs, TRUE);
 	g_array_free(rules, TRUE);
+	g_array_free(marks, TRUE);
 	return 0;
 }
