@@ -919,6 +919,37 @@ drop_stroked_text(const struct page *text, GArray *rules,
 	index_free(&ix);
 }
 
+/* poppler's cairo font engine prints "some font thing failed" on
+ * standard error itself (a bare fprintf, no API silences it) for each
+ * font it cannot load: a damaged embedded font, or a font not embedded
+ * that the system cannot stand in for (the CLI gives fontconfig no
+ * fonts: see main.c).  Drawing needs no font file, so while a page is
+ * drawn standard error points at /dev/null; returns the saved
+ * descriptor, or -1. */
+static int
+quiet_stderr(void)
+{
+	int saved, null;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	if (null >= 0)
+		close(null);
+	return saved;
+}
+
+static void
+restore_stderr(int saved)
+{
+	if (saved < 0)
+		return;
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
 /* Draws the page, collecting its rules into out.  Drawn for the screen,
  * poppler keeps the page's text as it goes, so reading the glyphs after
  * this costs no second pass over the page. */
@@ -951,8 +982,11 @@ draw_page(PopplerPage *ppage, struct page *out, GArray *rules,
 		status = cairo_surface_observer_add_fill_callback(observer,
 			on_fill, &c);
 	if (status == CAIRO_STATUS_SUCCESS) {
+		int saved = quiet_stderr();
+
 		cairo_scale(c.cr, DRAW_SCALE, DRAW_SCALE);
 		poppler_page_render(ppage, c.cr);
+		restore_stderr(saved);
 	}
 	cairo_destroy(c.cr);
 	cairo_surface_destroy(observer);
