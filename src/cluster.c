@@ -426,16 +426,6 @@ row_bounds(const struct page *page, const struct line *lines, size_t n,
 	return ys;
 }
 
-static bool
-has_columns(const struct line *lines, size_t n)
-{
-	int cols;
-	double *col_x = cluster_columns(lines, n, &cols);
-
-	g_free(col_x);
-	return col_x != NULL;
-}
-
 /* Whether the lines found as a table within box are the labels of a
  * chart: slanted or curved strokes and fills (the lines of a line chart,
  * a pie's slices, a diagram's arrows) lie among them or within an em of
@@ -459,21 +449,19 @@ is_chart(const struct page *page, const struct box *box,
 	return marks >= CHART_MIN_MARKS;
 }
 
+/* The table of lines[0 .. n) in the columns col_x (cols + 1 bounds,
+ * taken over and freed). */
 static bool
 build_table(const struct page *page, const struct line *lines, size_t n,
-	const struct grid_limits *limits, bool *used, struct table_list *out,
-	struct budtab_error *err)
+	double *col_x, int cols, const struct grid_limits *limits, bool *used,
+	struct table_list *out, struct budtab_error *err)
 {
-	int cols = 0;
-	double *col_x = cluster_columns(lines, n, &cols);
 	size_t n_rows, *row_start;
 	GArray *h, *v, *ys;
 	struct table t;
 	int *owner;
 	bool ok = true;
 
-	if (!col_x)
-		return true;
 	row_start = find_rows(page, lines, n, col_x, cols, &n_rows);
 	h = g_array_new(FALSE, FALSE, sizeof(struct span1));
 	v = g_array_new(FALSE, FALSE, sizeof(struct span1));
@@ -525,6 +513,8 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 	layout_lines(page, keep, GRID_SEGMENT_GAP_EM, &ll);
 	for (size_t i = 0; i < ll.n && ok;) {
 		size_t j = i + 1, multi, first, last;
+		double *col_x = NULL;
+		int cols = 0;
 
 		/* A block: lines no further apart than one and a half lines,
 		 * ended by a run of three lines of running text. */
@@ -553,16 +543,21 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 		/* Lines under a table that run across its columns (a note,
 		 * the next paragraph set close) are no part of it.  A few at
 		 * most: each try costs the whole block. */
-		for (int k = 0; k < MAX_NOTE_LINES && last - first > 3 &&
-		     !has_columns(&ll.lines[first], last - first); k++)
+		for (int k = 0; last - first >= 3; k++) {
+			col_x = cluster_columns(&ll.lines[first], last - first, &cols);
+			if (col_x || k == MAX_NOTE_LINES || last - first == 3)
+				break;
 			last--;
+		}
 		multi = 0;
 		for (size_t k = first; k < last; k++)
 			if (ll.lines[k].n_segments >= 2)
 				multi++;
-		if (multi >= 2 && last - first >= 3 && 3 * multi >= last - first)
+		if (col_x && multi >= 2 && 3 * multi >= last - first)
 			ok = build_table(page, &ll.lines[first], last - first,
-				limits, used, out, err);
+				col_x, cols, limits, used, out, err);
+		else
+			g_free(col_x);
 		i = j;
 	}
 	layout_lines_finish(&ll);
