@@ -540,19 +540,21 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 			 line_gap(&ll.lines[last - 2], &ll.lines[last - 1]) <
 				 0.3 * ll.lines[last - 1].size))
 			last--;
-		/* Lines under a table that run across its columns (a note,
-		 * the next paragraph set close) are no part of it.  A few at
-		 * most: each try costs the whole block. */
-		for (int k = 0; last - first >= 3; k++) {
-			col_x = cluster_columns(&ll.lines[first], last - first, &cols);
-			if (col_x || k == MAX_NOTE_LINES || last - first == 3)
-				break;
-			last--;
-		}
 		multi = 0;
 		for (size_t k = first; k < last; k++)
 			if (ll.lines[k].n_segments >= 2)
 				multi++;
+		/* Lines under a table that run across its columns (a note,
+		 * the next paragraph set close) are no part of it.  A few at
+		 * most: each try costs the whole block.  Fewer than two lines
+		 * of several pieces make no table however it is cut. */
+		for (int k = 0; multi >= 2 && last - first >= 3; k++) {
+			col_x = cluster_columns(&ll.lines[first], last - first, &cols);
+			if (col_x || k == MAX_NOTE_LINES || last - first == 3)
+				break;
+			last--;
+			multi -= ll.lines[last].n_segments >= 2;
+		}
 		if (col_x && multi >= 2 && 3 * multi >= last - first)
 			ok = build_table(page, &ll.lines[first], last - first,
 				col_x, cols, limits, used, out, err);
