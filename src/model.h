@@ -58,6 +58,10 @@ struct tag_cell {
 	char *text;            /* as the tags hold it; NULL when empty */
 };
 
+/* In a tag_cell's text, a character the tags held but poppler-glib lost
+ * (source_pdf.c): it stands for any one character. */
+#define TAG_CHAR_UNKNOWN 0xFFFD
+
 /* A table as the structure tree describes it, one page fragment: its
  * cells in document order, row by row, not yet laid on a grid. */
 struct tag_table {

@@ -1077,6 +1077,100 @@ source_pdf_page(struct source_pdf *src, int index, int max_glyphs,
 
 /* ---- tags ---- */
 
+/* The bytes 0x80 to 0xA0 of PDFDocEncoding, as Unicode (0x9F is not
+ * defined). */
+static const gunichar pdfdoc_high[] = {
+	0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044,
+	0x2039, 0x203A, 0x2212, 0x2030, 0x201E, 0x201C, 0x201D, 0x2018,
+	0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141, 0x0152, 0x0160,
+	0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E, 0,
+	0x20AC,
+};
+
+/* The PDFDocEncoding byte that reads as c; -1 for U+FFFD (an undefined
+ * byte, 0x9F or 0xAD: which, is lost), -2 for no byte. */
+static int
+pdfdoc_byte(gunichar c)
+{
+	if (c == 0xFFFD)
+		return -1;
+	if (c < 0x80 && !(c >= 0x18 && c <= 0x1F))
+		return (int)c;
+	if (c > 0xA0 && c <= 0xFF && c != 0xAD)
+		return (int)c;
+	for (int b = 0; b < (int)G_N_ELEMENTS(pdfdoc_high); b++)
+		if (pdfdoc_high[b] && pdfdoc_high[b] == c)
+			return 0x80 + b;
+	return -2;
+}
+
+/* poppler-glib 22.12 hands back a structure element's text decoded
+ * twice: its UTF-8 is read again as PDFDocEncoding, so "一" (E4 B8 80)
+ * comes back as "ä¸•", and the bytes PDFDocEncoding leaves undefined as
+ * U+FFFD.  Undoes that where text is made only of such characters and
+ * its bytes are UTF-8 with some non-ASCII; a character with a byte lost
+ * becomes TAG_CHAR_UNKNOWN, which tags.c matches against any character.
+ * Any other text (ASCII, or a poppler that reads tags right) is returned
+ * as it is.  Takes text; returns the text to keep. */
+static char *
+tag_text_repair(char *text)
+{
+	GString *out;
+	int *bytes;
+	glong n = 0, k = 0;
+	bool high = false;
+
+	if (!text || !g_utf8_validate(text, -1, NULL))
+		return text;
+	bytes = g_new(int, strlen(text) + 1);
+	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+		int b = pdfdoc_byte(g_utf8_get_char(p));
+
+		if (b == -2) {
+			g_free(bytes);
+			return text;
+		}
+		high |= b < 0 || b >= 0x80;
+		bytes[n++] = b;
+	}
+	if (!high) {
+		g_free(bytes);
+		return text;
+	}
+	out = g_string_sized_new((gsize)n);
+	while (k < n) {
+		int lead = bytes[k], len;
+		bool lost = false;
+		char seq[4];
+
+		len = lead < 0 ? 0 : lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 :
+			lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+		if (len == 0 || k + len > n)
+			break;
+		for (int j = 0; j < len; j++) {
+			lost |= bytes[k + j] < 0;
+			seq[j] = (char)(bytes[k + j] < 0 ? 0x80 : bytes[k + j]);
+			if (j > 0 && bytes[k + j] >= 0 &&
+			    (bytes[k + j] < 0x80 || bytes[k + j] > 0xBF))
+				len = 0;
+		}
+		if (len == 0 || (!lost && !g_utf8_validate(seq, len, NULL)))
+			break;
+		if (lost)
+			g_string_append_unichar(out, TAG_CHAR_UNKNOWN);
+		else
+			g_string_append_len(out, seq, len);
+		k += len;
+	}
+	g_free(bytes);
+	if (k < n) {
+		g_string_free(out, TRUE);
+		return text;
+	}
+	g_free(text);
+	return g_string_free(out, FALSE);
+}
+
 /* A cell as read, before the table is cut into page fragments. */
 struct raw_cell {
 	struct tag_cell cell;
@@ -1140,13 +1234,13 @@ read_tag_row(struct tag_reader *r, PopplerStructureElementIter *tr, int row,
 		 * of kind Table (poppler_structure_element_get_table_row_span
 		 * asserts it), never from the TH/TD that carries them: spans
 		 * are not available, so every tagged cell spans one slot, and
-		 * a table whose spans matter shows as ragged rows (tags.c). */
+		 * tags.c reads the spans of ragged rows off the page. */
 		struct raw_cell rc = { { row, 1, 1, NULL }, -1 };
 
 		if (kind == POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING ||
 		    kind == POPPLER_STRUCTURE_ELEMENT_TABLE_DATA) {
-			char *text = poppler_structure_element_get_text(e,
-				POPPLER_STRUCTURE_GET_TEXT_RECURSIVE);
+			char *text = tag_text_repair(poppler_structure_element_get_text(e,
+				POPPLER_STRUCTURE_GET_TEXT_RECURSIVE));
 
 			if (text && strlen(text) > SOURCE_PDF_MAX_TAG_TEXT) {
 				g_free(text);

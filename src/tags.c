@@ -66,11 +66,19 @@ page_chars_finish(struct page_chars *pc)
 	g_free(pc->claimed);
 }
 
+/* A character of the page against one of the tags, which may be
+ * TAG_CHAR_UNKNOWN. */
+static bool
+same_char(gunichar page, gunichar tag)
+{
+	return page == tag || tag == TAG_CHAR_UNKNOWN;
+}
+
 static bool
 match_at(const struct page_chars *pc, size_t at, const gunichar *key, glong n)
 {
 	for (glong k = 0; k < n; k++)
-		if (pc->claimed[at + k] || pc->c[at + k] != key[k])
+		if (pc->claimed[at + k] || !same_char(pc->c[at + k], key[k]))
 			return false;
 	return true;
 }
@@ -215,6 +223,333 @@ find_cells(const struct tag_table *t, const struct page *page,
 	return any && (double)found >= TAGS_FOUND * (double)total;
 }
 
+/* The box of the glyphs found of cell i; false when none were. */
+static bool
+cell_box(const struct page *page, const struct placed *p, size_t i,
+	struct box *b)
+{
+	if (!p->glyphs[i] || p->glyphs[i]->len == 0)
+		return false;
+	*b = page->glyphs[g_array_index(p->glyphs[i], size_t, 0)].box;
+	for (guint k = 1; k < p->glyphs[i]->len; k++)
+		box_union(b, &page->glyphs[g_array_index(p->glyphs[i], size_t, k)].box);
+	return true;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Ragged rows laid on the page: the state of spans_from_page. */
+struct lay {
+	const struct page *page;
+	int rows, cols;
+	struct box *box;        /* per cell, when has[i] */
+	bool *has;
+	double *lo, *hi;        /* column bands: the glyphs of the full rows */
+	double *top, *bottom;   /* row bands: a typical cell of the row */
+	int *owner;             /* per slot: the cell there, or -1 */
+	int *col0, *col1, *row0, *row1;  /* per cell: the slots it covers */
+	size_t *foreign;        /* glyphs in the table's box but no cell's */
+	size_t n_foreign;
+};
+
+/* Where column c starts and ends: halfway across the gaps between
+ * the bands, the outer ones open. */
+static double
+lay_left(const struct lay *l, int c)
+{
+	return c == 0 ? -INFINITY : (l->hi[c - 1] + l->lo[c]) / 2;
+}
+
+static double
+lay_right(const struct lay *l, int c)
+{
+	return c + 1 == l->cols ? INFINITY : (l->hi[c] + l->lo[c + 1]) / 2;
+}
+
+/* The columns a cell's glyphs stand in: of the runs of columns they
+ * reach into, the one whose bands are centred nearest to them, so that a
+ * header wider than its column's numbers stays in it and one centred
+ * over two columns takes both. */
+static void
+lay_cols_of(const struct lay *l, const struct box *b, int *c0, int *c1)
+{
+	double mid = (b->x0 + b->x1) / 2, best = INFINITY;
+	int first = 0, last = l->cols - 1;
+
+	*c0 = *c1 = 0;
+	while (first < last && b->x0 >= lay_right(l, first))
+		first++;
+	while (last > first && b->x1 <= lay_left(l, last))
+		last--;
+	for (int i = first; i <= last; i++)
+		for (int j = i; j <= last; j++) {
+			double off = fabs(mid - (l->lo[i] + l->hi[j]) / 2);
+
+			if (off < best) {
+				best = off;
+				*c0 = i;
+				*c1 = j;
+			}
+		}
+}
+
+/* No glyph of the page outside the table's cells in slot (r, c). */
+static bool
+lay_slot_clear(const struct lay *l, int r, int c)
+{
+	double x0 = lay_left(l, c), x1 = lay_right(l, c);
+
+	for (size_t k = 0; k < l->n_foreign; k++) {
+		const struct box *g = &l->page->glyphs[l->foreign[k]].box;
+		double cx = (g->x0 + g->x1) / 2, cy = (g->y0 + g->y1) / 2;
+
+		if (cx >= x0 && cx < x1 && cy >= l->top[r] && cy <= l->bottom[r])
+			return false;
+	}
+	return true;
+}
+
+/* A rule of the page parts slot (r, c) from the slot left of it (left)
+ * or above it (!left). */
+static bool
+lay_ruled_off(const struct lay *l, int r, int c, bool left)
+{
+	for (size_t k = 0; k < l->page->n_rules; k++) {
+		const struct rule *u = &l->page->rules[k];
+
+		if (left && u->dir == RULE_V && u->x0 >= l->hi[c - 1] &&
+		    u->x0 <= l->lo[c] && u->y0 <= l->top[r] &&
+		    u->y1 >= l->bottom[r])
+			return true;
+		if (!left && u->dir == RULE_H && u->y0 >= l->bottom[r - 1] &&
+		    u->y0 <= l->top[r] && u->x0 <= l->lo[c] && u->x1 >= l->hi[c])
+			return true;
+	}
+	return false;
+}
+
+static void
+lay_take(struct lay *l, int i, int r, int c)
+{
+	l->owner[(size_t)r * l->cols + c] = i;
+	if (l->row0[i] < 0) {
+		l->row0[i] = l->row1[i] = r;
+		l->col0[i] = l->col1[i] = c;
+	}
+	l->row1[i] = MAX(l->row1[i], r);
+	l->col1[i] = MAX(l->col1[i], c);
+}
+
+/* Lays cells [from, to) of row r, those with glyphs where their glyphs
+ * stand, those without in the columns left between, when exactly as
+ * many. */
+static bool
+lay_row(struct lay *l, size_t from, size_t to, int r)
+{
+	int end = -1;
+	size_t empty = from;
+
+	for (size_t i = from; i <= to; i++) {
+		int c0 = l->cols, c1 = l->cols - 1;
+
+		if (i < to && !l->has[i])
+			continue;
+		if (i < to) {
+			lay_cols_of(l, &l->box[i], &c0, &c1);
+			if (c0 <= end)
+				return false;
+		}
+		/* the cells with no text since the last one with glyphs */
+		if (i - empty > 0) {
+			if ((int)(i - empty) != c0 - end - 1)
+				return false;
+			for (size_t k = empty; k < i; k++)
+				lay_take(l, (int)k, r, end + 1 + (int)(k - empty));
+		}
+		if (i == to)
+			break;
+		for (int c = c0; c <= c1; c++)
+			lay_take(l, (int)i, r, c);
+		end = c1;
+		empty = i + 1;
+	}
+	return true;
+}
+
+/* Fills the slots of row r no cell took: the cell above reaching down,
+ * or the cell left of it reaching across.  A rule between decides; with
+ * none, a cell of this row with text reaches across, else the one above
+ * reaches down (a merged stub column).  Never over a glyph the tags
+ * leave out. */
+static bool
+lay_fill(struct lay *l, int r)
+{
+	for (int c = 0; c < l->cols; c++) {
+		int above, left;
+		bool up, across;
+
+		if (l->owner[(size_t)r * l->cols + c] >= 0)
+			continue;
+		if (!lay_slot_clear(l, r, c))
+			return false;
+		above = r > 0 ? l->owner[(size_t)(r - 1) * l->cols + c] : -1;
+		left = c > 0 ? l->owner[(size_t)r * l->cols + c - 1] : -1;
+		up = above >= 0 && l->row1[above] == r - 1 &&
+		     l->col0[above] == c && !lay_ruled_off(l, r, c, false);
+		for (int k = c; up && k <= l->col1[above]; k++)
+			up = l->owner[(size_t)r * l->cols + k] < 0 &&
+			     lay_slot_clear(l, r, k);
+		across = left >= 0 && l->row0[left] == r &&
+			 !lay_ruled_off(l, r, c, true);
+		if (across && (!up || l->has[left])) {
+			lay_take(l, left, r, c);
+		} else if (up) {
+			for (int k = c; k <= l->col1[above]; k++)
+				lay_take(l, above, r, k);
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Spans read off the page for tags whose rows are ragged: poppler-glib
+ * cannot read a TH/TD's RowSpan and ColSpan (source_pdf.c), so a merged
+ * cell shows only as a row with fewer cells.  The rows with the most
+ * cells set the columns, column k running over the glyphs of their k-th
+ * cells; every row is then laid by lay_row and lay_fill.  False, and the
+ * geometry stays as it found the table, when the columns overlap, a row
+ * has no glyphs, or a row cannot be laid. */
+static bool
+spans_from_page(const struct tag_table *t, const struct page *page,
+	int max_cells, struct placed *p)
+{
+	struct lay l = { .page = page, .rows = t->n_rows };
+	size_t *start = g_new0(size_t, (size_t)t->n_rows + 1);
+	bool *mine = g_new0(bool, page->n_glyphs + 1);
+	struct box all = { 0 };
+	bool ok = true, any = false;
+
+	for (size_t i = 0; i < t->n_cells && ok; i++)
+		ok = t->cells[i].colspan == 1 && t->cells[i].rowspan == 1 &&
+		     (i == 0 || t->cells[i].row >= t->cells[i - 1].row);
+	for (size_t i = 0, r = 0; ok && r <= (size_t)t->n_rows; r++) {
+		while (i < t->n_cells && t->cells[i].row < (int)r)
+			i++;
+		start[r] = i;
+		if (r > 0)
+			l.cols = MAX(l.cols, (int)(start[r] - start[r - 1]));
+	}
+	if (!ok || l.cols < 2 || (long)l.cols * l.rows > max_cells) {
+		g_free(start);
+		g_free(mine);
+		return false;
+	}
+	l.box = g_new(struct box, t->n_cells);
+	l.has = g_new0(bool, t->n_cells);
+	l.lo = g_new(double, l.cols);
+	l.hi = g_new(double, l.cols);
+	l.top = g_new(double, l.rows);
+	l.bottom = g_new(double, l.rows);
+	l.owner = g_new(int, (size_t)l.cols * l.rows);
+	l.col0 = g_new(int, t->n_cells);
+	l.col1 = g_new(int, t->n_cells);
+	l.row0 = g_new(int, t->n_cells);
+	l.row1 = g_new(int, t->n_cells);
+	l.foreign = g_new(size_t, page->n_glyphs + 1);
+	for (size_t i = 0; i < (size_t)l.cols * l.rows; i++)
+		l.owner[i] = -1;
+	for (size_t i = 0; i < t->n_cells; i++) {
+		l.row0[i] = l.row1[i] = l.col0[i] = l.col1[i] = -1;
+		l.has[i] = cell_box(page, p, i, &l.box[i]);
+		if (!l.has[i])
+			continue;
+		for (guint k = 0; k < p->glyphs[i]->len; k++)
+			mine[g_array_index(p->glyphs[i], size_t, k)] = true;
+		if (!any)
+			all = l.box[i];
+		box_union(&all, &l.box[i]);
+		any = true;
+	}
+	/* columns: the k-th cells of the fullest rows */
+	for (int c = 0; c < l.cols && ok; c++) {
+		bool known = false;
+
+		for (int r = 0; r < l.rows; r++) {
+			size_t i = start[r] + (size_t)c;
+
+			if ((int)(start[r + 1] - start[r]) != l.cols || !l.has[i])
+				continue;
+			l.lo[c] = known ? fmin(l.lo[c], l.box[i].x0) : l.box[i].x0;
+			l.hi[c] = known ? fmax(l.hi[c], l.box[i].x1) : l.box[i].x1;
+			known = true;
+		}
+		ok = known && (c == 0 || l.lo[c] > l.hi[c - 1]);
+	}
+	/* rows: from the highest top of the row's cells (a cell merged down
+	 * may sit lower, centred on its rows) down by their middle height */
+	for (int r = 0; r < l.rows && ok; r++) {
+		double *height = g_new(double, start[r + 1] - start[r] + 1);
+		size_t n = 0;
+
+		for (size_t i = start[r]; i < start[r + 1]; i++) {
+			if (!l.has[i])
+				continue;
+			l.top[r] = n ? fmin(l.top[r], l.box[i].y0) : l.box[i].y0;
+			height[n++] = l.box[i].y1 - l.box[i].y0;
+		}
+		ok = n > 0;
+		if (ok) {
+			qsort(height, n, sizeof *height, cmp_double);
+			l.bottom[r] = l.top[r] + height[(n - 1) / 2];
+			ok = r == 0 || l.top[r] > l.top[r - 1];
+		}
+		g_free(height);
+	}
+	l.n_foreign = 0;
+	for (size_t g = 0; ok && g < page->n_glyphs; g++) {
+		const struct box *b = &page->glyphs[g].box;
+
+		if (!mine[g] && b->x1 > all.x0 && b->x0 < all.x1 &&
+		    b->y1 > all.y0 && b->y0 < all.y1)
+			l.foreign[l.n_foreign++] = g;
+	}
+	for (int r = 0; r < l.rows && ok; r++)
+		ok = lay_row(&l, start[r], start[r + 1], r) && lay_fill(&l, r);
+	for (size_t i = 0; i < t->n_cells && ok; i++)
+		ok = l.row0[i] >= 0;
+	if (ok) {
+		for (size_t i = 0; i < t->n_cells; i++)
+			p->slots[i] = (struct cell){ .row = l.row0[i],
+				.col = l.col0[i],
+				.rowspan = l.row1[i] - l.row0[i] + 1,
+				.colspan = l.col1[i] - l.col0[i] + 1 };
+		p->rows = l.rows;
+		p->cols = l.cols;
+	}
+	g_free(l.box);
+	g_free(l.has);
+	g_free(l.lo);
+	g_free(l.hi);
+	g_free(l.top);
+	g_free(l.bottom);
+	g_free(l.owner);
+	g_free(l.col0);
+	g_free(l.col1);
+	g_free(l.row0);
+	g_free(l.row1);
+	g_free(l.foreign);
+	g_free(start);
+	g_free(mine);
+	return ok;
+}
+
 static int
 cmp_unichar(const void *a, const void *b)
 {
@@ -286,7 +621,10 @@ agrees(const struct table *g, const struct placed *p, const GArray *tag_chars)
 	GArray *chars;
 	bool ok;
 
-	if (!(w > 0 && h > 0) || inside < TAGS_COVER * w * h)
+	/* of the smaller box: a ruled table's box has its cells' margins
+	 * round the glyphs */
+	if (!(w > 0 && h > 0) || inside < TAGS_COVER * fmin(w * h,
+		(p->box.x1 - p->box.x0) * (p->box.y1 - p->box.y0)))
 		return false;
 	chars = table_chars(g);
 	ok = chars->len > 0 &&
@@ -302,7 +640,12 @@ same_key(const char *text, const gunichar *key, glong n)
 	g_autofree gunichar *u = k ? g_utf8_to_ucs4_fast(k, -1, NULL) : NULL;
 	glong m = u ? (glong)g_utf8_strlen(k, -1) : 0;
 
-	return m == (key ? n : 0) && (m == 0 || memcmp(u, key, (size_t)m * sizeof *u) == 0);
+	if (m != (key ? n : 0))
+		return false;
+	for (glong i = 0; i < m; i++)
+		if (!same_char(u[i], key[i]))
+			return false;
+	return true;
 }
 
 /* Same rows, columns, spans and cell texts. */
@@ -376,11 +719,8 @@ build(const struct tag_table *tt, const struct page *page,
 		const struct cell *s = &p->slots[i];
 		struct box b;
 
-		if (!p->glyphs[i])
+		if (!cell_box(page, p, i, &b))
 			continue;
-		b = page->glyphs[g_array_index(p->glyphs[i], size_t, 0)].box;
-		for (guint k = 1; k < p->glyphs[i]->len; k++)
-			box_union(&b, &page->glyphs[g_array_index(p->glyphs[i], size_t, k)].box);
 		if (s->colspan == 1) {
 			xlo[s->col] = xk[s->col] ? fmin(xlo[s->col], b.x0) : b.x0;
 			xhi[s->col] = xk[s->col] ? fmax(xhi[s->col], b.x1) : b.x1;
@@ -428,10 +768,11 @@ apply_one(const struct tag_table *tt, const struct page *page,
 	GArray *tag_chars;
 	struct box outer;
 	struct table t;
-	bool *agree;
+	bool *agree, full = place(tt, max_cells, &p);
 	size_t n_agree = 0, last = 0, kept = first;
 
-	if (!place(tt, max_cells, &p) || !find_cells(tt, page, pc, &p)) {
+	if (p.n == 0 || !find_cells(tt, page, pc, &p) ||
+	    (!full && !spans_from_page(tt, page, max_cells, &p))) {
 		placed_finish(&p);
 		return;
 	}

@@ -6,9 +6,10 @@
 #include "grid.h"
 
 /* A tagged table and the tables the geometry found agree when, once the
- * tagged cells are found in the page's glyphs, each of those tables lies
- * mostly (TAGS_COVER) inside the box of those glyphs and holds hardly a
- * character (TAGS_COVER) the tagged cells do not.  */
+ * tagged cells are found in the page's glyphs, the box of each of those
+ * tables and the box of those glyphs overlap by most (TAGS_COVER) of the
+ * smaller, and the table holds hardly a character (TAGS_COVER) the
+ * tagged cells do not.  */
 #define TAGS_COVER 0.9
 /* Share of the tagged table's characters that must be found among the
  * page's glyphs for its tags to be used at all. */
@@ -16,9 +17,11 @@
 
 /* Weighs the tagged tables tags[0..n) of page against the tables the
  * geometry found on it, out->tables[first..]:
- *  - a tagged table whose cells do not make a full grid (ragged rows:
- *    spans the tags do not give), or whose text is not on the page, is
- *    not used;
+ *  - a tagged table whose text is not on the page is not used;
+ *  - the tags give no spans (source_pdf.c), so a table whose rows are
+ *    ragged has its spans read off the page, from where its cells'
+ *    glyphs stand (spans_from_page in tags.c); when they cannot be, or
+ *    would cover text the tags leave out, the table is not used;
  *  - when exactly one geometric table agrees with it and has the same
  *    rows, columns, spans and cell texts, that table stays as it is;
  *  - otherwise the tables that agree with it (none, one or several) are

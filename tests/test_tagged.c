@@ -296,3 +296,140 @@ Test(tagged, cells_outside_rows_and_rows_outside_tables_are_ignored)
 	cr_assert_eq(doc->tables.n, 0);
 	budtab_doc_destroy(doc);
 }
+
+/* A two-level header and merged cells, tagged as a producer that writes
+ * RowSpan/ColSpan would: a merged cell's TR simply lacks the cells it
+ * covers.  poppler-glib does not read the spans, so they come from where
+ * the cells' glyphs stand. */
+struct merged_cell {
+	int row;
+	double x;
+	const char *text;
+};
+
+static const struct merged_cell merged[] = {
+	{ 0, 50, "Area" }, { 0, 100, "Town" }, { 0, 178, "2023" }, { 0, 268, "2024" },
+	{ 1, 160, "Q1" }, { 1, 200, "Q2" }, { 1, 250, "Q1" }, { 1, 290, "Q2" },
+	{ 2, 50, "North" }, { 2, 100, "Alby" }, { 2, 160, "1" }, { 2, 200, "2" },
+	{ 2, 250, "3" }, { 2, 290, "4" },
+	{ 3, 100, "Bury" }, { 3, 160, "5" }, { 3, 200, "6" }, { 3, 250, "7" },
+	{ 3, 290, "8" },
+	{ 4, 50, "South" }, { 4, 100, "Cray" }, { 4, 160, "9" }, { 4, 200, "10" },
+	{ 4, 250, "11" }, { 4, 290, "12" },
+	{ 5, 50, "Total" }, { 5, 160, "13" }, { 5, 200, "14" }, { 5, 250, "15" },
+	{ 5, 290, "16" },
+};
+
+/* The table above, its cells tagged; with stray, a text the tags leave
+ * out where the merged "North" reaches down. */
+static char *
+make_merged_pdf(const char *name, bool stray)
+{
+	char *path = g_build_filename(tmpdir, name, NULL);
+	cairo_surface_t *s = cairo_pdf_surface_create(path, 400, 400);
+	cairo_t *cr = cairo_create(s);
+	size_t n = G_N_ELEMENTS(merged);
+
+	cairo_select_font_face(cr, "Helvetica", CAIRO_FONT_SLANT_NORMAL,
+		CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 10);
+	cairo_tag_begin(cr, "Table", NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || merged[i].row != merged[i - 1].row)
+			cairo_tag_begin(cr, "TR", NULL);
+		cairo_tag_begin(cr, merged[i].row < 2 ? "TH" : "TD", NULL);
+		cairo_move_to(cr, merged[i].x, 50 + merged[i].row * 16);
+		cairo_show_text(cr, merged[i].text);
+		cairo_tag_end(cr, merged[i].row < 2 ? "TH" : "TD");
+		if (i + 1 == n || merged[i + 1].row != merged[i].row)
+			cairo_tag_end(cr, "TR");
+	}
+	cairo_tag_end(cr, "Table");
+	if (stray) {
+		cairo_move_to(cr, 50, 50 + 3 * 16);
+		cairo_show_text(cr, "x");
+	}
+	cairo_show_page(cr);
+	cr_assert_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return path;
+}
+
+static void
+assert_span(const struct table *t, int row, int col, int rowspan,
+	int colspan, const char *text)
+{
+	const struct cell *c = table_cell_at(t, row, col);
+
+	cr_assert_not_null(c, "no cell at %d,%d", row, col);
+	cr_assert_eq(c->row, row, "cell at %d,%d starts in row %d", row, col, c->row);
+	cr_assert_eq(c->col, col, "cell at %d,%d starts in col %d", row, col, c->col);
+	cr_assert_eq(c->rowspan, rowspan, "%s: rowspan %d", text, c->rowspan);
+	cr_assert_eq(c->colspan, colspan, "%s: colspan %d", text, c->colspan);
+	cr_assert_str_eq(c->text ? c->text : "", text);
+}
+
+Test(tagged, spans_of_ragged_rows_are_read_off_the_page)
+{
+	g_autofree char *path = make_merged_pdf("merged.pdf", false);
+	struct budtab_doc *doc = open_doc(path);
+	const struct table *t;
+
+	cr_assert_eq(doc->tables.n, 1);
+	t = &doc->tables.tables[0];
+	cr_assert_eq(t->source, TABLE_FROM_TAGS);
+	cr_assert_eq(t->rows, 6);
+	cr_assert_eq(t->cols, 6);
+	cr_assert_eq(t->n_cells, G_N_ELEMENTS(merged));
+	assert_span(t, 0, 0, 2, 1, "Area");       /* down over the Q row */
+	assert_span(t, 0, 1, 2, 1, "Town");
+	assert_span(t, 0, 2, 1, 2, "2023");       /* across its quarters */
+	assert_span(t, 0, 4, 1, 2, "2024");
+	assert_span(t, 1, 2, 1, 1, "Q1");
+	assert_span(t, 2, 0, 2, 1, "North");      /* a merged stub cell */
+	assert_span(t, 3, 1, 1, 1, "Bury");
+	assert_span(t, 5, 0, 1, 2, "Total");      /* a total over two columns */
+	assert_span(t, 5, 5, 1, 1, "16");
+	budtab_doc_destroy(doc);
+}
+
+Test(tagged, spans_are_not_laid_over_text_the_tags_leave_out)
+{
+	g_autofree char *path = make_merged_pdf("merged-stray.pdf", true);
+	struct budtab_doc *doc = open_doc(path);
+
+	/* "x" stands where "North" would reach down: the tags do not
+	 * describe what is printed, and the geometry decides */
+	cr_assert_geq(doc->tables.n, 1);
+	for (size_t i = 0; i < doc->tables.n; i++)
+		cr_assert_neq(doc->tables.tables[i].source, TABLE_FROM_TAGS);
+	budtab_doc_destroy(doc);
+}
+
+Test(tagged, office_suite_table_with_cjk_text_and_merged_cells)
+{
+	struct budtab_doc *doc =
+		open_doc(TEST_DATA_DIR "/tagged/libreoffice-merged-cjk.pdf");
+	const struct table *t;
+
+	/* no table without the tags: the columns stand too close */
+	cr_assert_eq(doc->tables.n, 1);
+	t = &doc->tables.tables[0];
+	cr_assert_eq(t->source, TABLE_FROM_TAGS);
+	cr_assert_eq(t->page, 2);
+	cr_assert_eq(t->rows, 6);
+	cr_assert_eq(t->cols, 5);
+	assert_span(t, 0, 0, 2, 1, "一级指标");
+	assert_span(t, 0, 1, 2, 1, "二级指标");
+	assert_span(t, 0, 2, 1, 1, "甲");
+	assert_span(t, 0, 3, 1, 2, "2024 年");
+	assert_span(t, 1, 4, 1, 1, "依据");
+	assert_span(t, 2, 0, 3, 1, "产出指标");
+	/* E4 B8 AD: the byte poppler-glib loses */
+	assert_span(t, 3, 2, 1, 1, "中");
+	assert_span(t, 4, 3, 1, 1, "12 月");
+	assert_span(t, 5, 0, 1, 3, "合计");
+	assert_span(t, 5, 4, 1, 1, "无");
+	budtab_doc_destroy(doc);
+}
