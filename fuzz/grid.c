@@ -6,7 +6,11 @@
  *   'H' x0:u16 x1:u16 y:u16 width:u8                      a horizontal rule
  *   'V' x:u16 y0:u16 y1:u16 width:u8                      a vertical rule
  *   'M' x0:u16 y0:u16 x1:u16 y1:u16                       a mark (chart drawing)
+ *   'C' row:u8 n:u8 then n alphabet indices               a tagged cell
  *
+ * The tagged cells, in order, make one tagged table of the page (rows as
+ * given, spans 1, as source_pdf.c reads them), weighed against the
+ * geometry's tables by tags_apply.
  * Coordinates are u16 / 64 points (0 to 1024, big-endian), sizes u8 / 8
  * points; any other record byte is skipped.  Boxes keep the page
  * model's promises (x0 <= x1, y0 <= y1, no white space glyph): those
@@ -17,6 +21,7 @@
 #include "fuzz.h"
 #include "grid.h"
 #include "layout.h"
+#include "tags.h"
 
 static const char alphabet[] =
 	"项目名称编码资金总额其中财政年度绩效目标产出指标效益满意度数量质量时效成本"
@@ -55,6 +60,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(struct glyph));
 	GArray *rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
 	GArray *marks = g_array_new(FALSE, FALSE, sizeof(struct box));
+	GArray *cells = g_array_new(FALSE, FALSE, sizeof(struct tag_cell));
+	struct tag_table tags = { .page = 1 };
 	unsigned op;
 
 	if (!chars)
@@ -93,8 +100,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct box m = { MIN(a, c), MIN(b, d), MAX(a, c), MAX(b, d) };
 
 			g_array_append_val(marks, m);
+		} else if (op == 'C') {
+			GString *text = g_string_new(NULL);
+			struct tag_cell cell = { .rowspan = 1, .colspan = 1 };
+
+			if (!u8(&r, &s) || !u8(&r, &n)) {
+				g_string_free(text, TRUE);
+				break;
+			}
+			for (unsigned i = 0; i < n && u8(&r, &k); i++)
+				g_string_append_unichar(text, chars[k % (unsigned)n_chars]);
+			cell.row = (int)s;
+			cell.text = g_string_free(text, text->len == 0);
+			tags.n_rows = MAX(tags.n_rows, cell.row + 1);
+			g_array_append_val(cells, cell);
 		}
 	}
+	tags.n_cells = cells->len;
+	tags.cells = (struct tag_cell *)(void *)cells->data;
 
 	/* rules_complete stays false: text_borders() is the riskier path */
 	struct page page = {
@@ -110,6 +133,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool *used = g_new0(bool, page.n_glyphs + 1);
 
 	if (grid_find(&page, &limits, used, &list, &err)) {
+		if (tags.n_cells)
+			tags_apply(&page, &tags, 1, limits.max_cells, used, &list, 0);
 		for (size_t t = 0; t < list.n; t++) {
 			const struct table *tab = &list.tables[t];
 
@@ -136,5 +161,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_array_free(glyphs, TRUE);
 	g_array_free(rules, TRUE);
 	g_array_free(marks, TRUE);
+	for (guint i = 0; i < cells->len; i++)
+		g_free(g_array_index(cells, struct tag_cell, i).text);
+	g_array_free(cells, TRUE);
 	return 0;
 }
