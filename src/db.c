@@ -600,10 +600,11 @@ budtab_db_export(const char *db_path, const char *table,
 {
 	struct db *db = NULL;
 	sqlite3_stmt *st = NULL;
-	g_autofree char *sql = NULL, *tmp = NULL;
+	g_autofree char *sql = NULL;
 	bool known = false, to_stdout = strcmp(path, "-") == 0, ok = false;
+	struct out_file out = { 0 };
 	FILE *f = NULL;
-	int n, rc, fd;
+	int n, rc;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(export_tables); i++)
 		known = known || strcmp(table, export_tables[i]) == 0;
@@ -621,19 +622,12 @@ budtab_db_export(const char *db_path, const char *table,
 		fail_sql(db, err);
 		goto done;
 	}
-	if (to_stdout) {
+	if (to_stdout)
 		f = stdout;
-	} else {
-		tmp = g_strdup_printf("%s.XXXXXX", path);
-		fd = g_mkstemp(tmp);
-		if (fd < 0 || !(f = fdopen(fd, "w"))) {
-			error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			g_clear_pointer(&tmp, g_free);
-			goto done;
-		}
-	}
+	else if (out_open(&out, path, err))
+		f = out.f;
+	else
+		goto done;
 	n = sqlite3_column_count(st);
 	if (format == BUDTAB_EXPORT_CSV) {
 		for (int c = 0; c < n; c++) {
@@ -653,26 +647,16 @@ budtab_db_export(const char *db_path, const char *table,
 		fail_sql(db, err);
 		goto done;
 	}
-	if (fflush(f) != 0 || (!to_stdout && fsync(fileno(f)) != 0)) {
-		error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
-		goto done;
+	if (to_stdout) {
+		ok = fflush(f) == 0;
+		if (!ok)
+			error_set(err, BUDTAB_ERR_IO, "cannot write to standard output");
+	} else {
+		ok = out_close(&out, true, err);
 	}
-	if (!to_stdout) {
-		fclose(f);
-		f = NULL;
-		g_chmod(tmp, 0644);
-		if (g_rename(tmp, path) != 0) {
-			error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
-			goto done;
-		}
-		g_clear_pointer(&tmp, g_free);
-	}
-	ok = true;
 done:
-	if (f && !to_stdout)
-		fclose(f);
-	if (tmp)
-		g_unlink(tmp);
+	if (!to_stdout)
+		out_close(&out, false, NULL);
 	sqlite3_finalize(st);
 	db_close(db);
 	return ok;

@@ -473,9 +473,7 @@ bool
 doc_write_file(const char *path, const char *data, size_t len,
 	struct budtab_error *err)
 {
-	g_autofree char *tmp = NULL;
-	FILE *f;
-	int fd;
+	struct out_file out;
 
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -484,31 +482,14 @@ doc_write_file(const char *path, const char *data, size_t len,
 		}
 		return true;
 	}
-	tmp = g_strdup_printf("%s.XXXXXX", path);
-	fd = g_mkstemp(tmp);
-	if (fd < 0) {
+	if (!out_open(&out, path, err))
+		return false;
+	if (fwrite(data, 1, len, out.f) != len) {
 		error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
+		out_close(&out, false, NULL);
 		return false;
 	}
-	f = fdopen(fd, "wb");
-	if (!f || fwrite(data, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
-		if (f)
-			fclose(f);
-		else
-			close(fd);
-		g_unlink(tmp);
-		return false;
-	}
-	fclose(f);
-	g_chmod(tmp, 0644);
-	if (g_rename(tmp, path) != 0) {
-		error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
-		g_unlink(tmp);
-		return false;
-	}
-	return true;
+	return out_close(&out, true, err);
 }
 
 bool

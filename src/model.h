@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "budtab.h"
 
@@ -90,5 +91,25 @@ void error_set(struct budtab_error *err, enum budtab_status status,
  * *size unless size is NULL.  False and err when it cannot be read. */
 bool file_sha256(const char *path, char out[65], int64_t *size,
 	struct budtab_error *err);
+
+/* An output file being written: a regular file is written whole beside
+ * its place and renamed into it on success, so a reader never sees half
+ * of it and a failure leaves what was there; a symbolic link is followed
+ * first (the link stays); anything else that exists (a terminal,
+ * /dev/stdout, a pipe) is written directly. */
+struct out_file {
+	FILE *f;
+	char *path;   /* where it ends up, for messages and the rename */
+	char *tmp;    /* the file being written, NULL when written directly */
+};
+
+/* Opens path as an out_file; false and err when it cannot be. */
+bool out_open(struct out_file *out, const char *path,
+	struct budtab_error *err);
+/* Finishes out: when ok, flushes it (to the disk, for a regular file)
+ * and puts it in place; when not, or when that fails, leaves no trace of
+ * it.  Returns whether the file was written; err only when ok was true
+ * and writing failed. */
+bool out_close(struct out_file *out, bool ok, struct budtab_error *err);
 
 #endif

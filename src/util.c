@@ -1,7 +1,12 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "model.h"
 
@@ -79,4 +84,77 @@ file_sha256(const char *path, char out[65], int64_t *size,
 	g_strlcpy(out, g_checksum_get_string(sum), 65);
 	g_checksum_free(sum);
 	return true;
+}
+
+bool
+out_open(struct out_file *out, const char *path, struct budtab_error *err)
+{
+	struct stat st;
+	char *real = NULL;
+	int fd;
+
+	*out = (struct out_file){ .path = g_strdup(path) };
+	if (g_lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		/* the link stays: the file it names is replaced (or made) */
+		real = g_file_read_link(path, NULL);
+		if (real && !g_path_is_absolute(real)) {
+			g_autofree char *dir = g_path_get_dirname(path);
+			char *abs = g_build_filename(dir, real, NULL);
+
+			g_free(real);
+			real = abs;
+		}
+		if (real) {
+			g_free(out->path);
+			out->path = real;
+		}
+	}
+	if (g_stat(out->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = g_open(out->path, O_WRONLY | O_CLOEXEC, 0);
+	} else {
+		out->tmp = g_strdup_printf("%s.XXXXXX", out->path);
+		fd = g_mkstemp(out->tmp);
+	}
+	if (fd < 0 || !(out->f = fdopen(fd, "wb"))) {
+		error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (fd >= 0 && out->tmp)
+			g_unlink(out->tmp);
+		g_clear_pointer(&out->tmp, g_free);
+		g_clear_pointer(&out->path, g_free);
+		return false;
+	}
+	return true;
+}
+
+bool
+out_close(struct out_file *out, bool ok, struct budtab_error *err)
+{
+	if (!out->f)
+		return false;
+	if (ok && (fflush(out->f) != 0 ||
+		   (out->tmp && fsync(fileno(out->f)) != 0))) {
+		error_set(err, BUDTAB_ERR_IO, "%s: %s", out->path, g_strerror(errno));
+		ok = false;
+	}
+	if (fclose(out->f) != 0 && ok) {
+		error_set(err, BUDTAB_ERR_IO, "%s: %s", out->path, g_strerror(errno));
+		ok = false;
+	}
+	out->f = NULL;
+	if (out->tmp) {
+		if (ok)
+			g_chmod(out->tmp, 0644);
+		if (ok && g_rename(out->tmp, out->path) != 0) {
+			error_set(err, BUDTAB_ERR_IO, "%s: %s", out->path,
+				g_strerror(errno));
+			ok = false;
+		}
+		if (!ok)
+			g_unlink(out->tmp);
+	}
+	g_clear_pointer(&out->tmp, g_free);
+	g_clear_pointer(&out->path, g_free);
+	return ok;
 }

@@ -193,5 +193,35 @@ run "merge" 0 '^budtab: .*: 2 documents added from 1 databases$' merge --db "$tm
 echo "not a database" >"$tmp/bad.sqlite"
 run "merge of a file that is not a database" 3 "^budtab: $tmp/bad.sqlite: " merge --db "$tmp/merged.sqlite" "$tmp/bad.sqlite"
 
+# -o onto what is not a plain file: a link is followed and stays a link,
+# a pipe (as /dev/stdout may be) is written into, never replaced.
+mkdir "$tmp/links"
+ln -s "$tmp/links/target.json" "$tmp/links/link.json"
+run "-o through a link to a file not there yet" 0 '^$' extract -o "$tmp/links/link.json" "$seed"
+if [ -L "$tmp/links/link.json" ] && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/links/target.json"; then
+	ok "the link stays a link, the file it names holds the records"
+else
+	not_ok "the link stays a link, the file it names holds the records" "$(ls -l "$tmp/links")"
+fi
+run "-o through a link again replaces the file it names" 0 '^$' grids -o "$tmp/links/link.json" "$seed"
+[ -L "$tmp/links/link.json" ] && grep -q '"budtab-grids/1"' "$tmp/links/target.json" &&
+	ok "the link still stays a link" || not_ok "the link still stays a link" "$(ls -l "$tmp/links")"
+mkfifo "$tmp/fifo"
+timeout 30 cat "$tmp/fifo" >"$tmp/from-fifo" &
+reader=$!
+run "-o onto a pipe" 0 '^$' grids -o "$tmp/fifo" "$seed"
+wait "$reader"
+if [ -p "$tmp/fifo" ] && grep -q '"budtab-grids/1"' "$tmp/from-fifo"; then
+	ok "the pipe stays a pipe, its reader gets the grids"
+else
+	not_ok "the pipe stays a pipe, its reader gets the grids" "$(ls -l "$tmp/fifo")"
+fi
+timeout 30 cat "$tmp/fifo" >"$tmp/from-fifo" &
+reader=$!
+run "export onto a pipe" 0 '^$' export --db "$tmp/set.sqlite" --format csv -o "$tmp/fifo"
+wait "$reader"
+[ -p "$tmp/fifo" ] && [ "$(wc -l <"$tmp/from-fifo")" -gt 20 ] &&
+	ok "export wrote into the pipe" || not_ok "export wrote into the pipe" "$(wc -l <"$tmp/from-fifo") lines"
+
 echo "1..$n"
 exit $((fails > 0))
