@@ -20,6 +20,20 @@
 /* Slanted or curved pieces of drawing among a table's lines that make it a
  * chart (see is_chart). */
 #define CHART_MIN_MARKS 3
+/* A chart's value axis: at least AXIS_MIN_TICKS numbers, 0 first, each
+ * tick one step more and as far from the last as the ticks before are on
+ * average, to AXIS_SPACING of that: along a line (0 at the left) or up a column of
+ * right-aligned numbers (0 at the bottom).  Lines of AXIS_BELOW ems under
+ * a table are close enough for its axis to be the table's. */
+#define AXIS_MIN_TICKS 5
+#define AXIS_SPACING 0.15
+#define AXIS_BELOW 3.0
+
+struct axis {
+	struct box box;
+	int ticks;
+	bool across;      /* along a line: an x axis */
+};
 
 struct block {
 	size_t first, n;  /* lines of the line list */
@@ -426,13 +440,164 @@ row_bounds(const struct page *page, const struct line *lines, size_t n,
 	return ys;
 }
 
-/* Whether the lines found as a table within box are the labels of a
- * chart: slanted or curved strokes and fills (the lines of a line chart,
- * a pie's slices, a diagram's arrows) lie among them or within an em of
- * them.  No table without rules draws such things over its text. */
+/* The number a segment prints: digits with at most one decimal point,
+ * thousands commas, a sign, a trailing %.  False for anything else. */
 static bool
-is_chart(const struct page *page, const struct box *box,
-	const struct line *lines, size_t n)
+segment_number(const struct page *page, const struct segment *seg, double *v)
+{
+	g_autofree char *text = NULL;
+	char buf[64], *end;
+	size_t n = 0;
+	gunichar first;
+
+	if (seg->n_glyphs == 0)
+		return false;
+	first = page->glyphs[seg->glyphs[0]].cp;
+	if (!(first < 0x80 && (g_ascii_isdigit((char)first) || first == '-' ||
+				first == '.')))
+		return false;
+	text = layout_segment_text(page, seg);
+	for (const char *p = text; p && *p && n + 1 < sizeof buf; p++) {
+		if (*p == ',' || (*p == '%' && p[1] == '\0'))
+			continue;
+		if (!g_ascii_isdigit(*p) && *p != '.' && !(*p == '-' && n == 0))
+			return false;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	if (n == 0 || !g_ascii_isdigit(buf[n - 1]))
+		return false;
+	*v = g_ascii_strtod(buf, &end);
+	return *end == '\0' && isfinite(*v);
+}
+
+/* How many of the numbers v[0..n) at positions p[0..n) run as a scale
+ * does: 0, then rising by the first step at every tick, each tick as far
+ * from the last as the ticks before are on average, to AXIS_SPACING of
+ * that. */
+static size_t
+scale_ticks(const double *v, const double *p, size_t n)
+{
+	size_t k = 2;
+
+	if (n < 2 || v[0] != 0 || !(v[1] > 0) || !(p[1] > p[0]))
+		return 0;
+	while (k < n && fabs(v[k] / v[1] - (double)k) < 1e-3) {
+		double space = (p[k - 1] - p[0]) / (double)(k - 1);
+
+		if (fabs(p[k] - p[k - 1] - space) > AXIS_SPACING * space)
+			break;
+		k++;
+	}
+	return k;
+}
+
+struct tick {
+	double value;
+	struct box box;
+};
+
+static int
+by_right_edge(const void *a, const void *b)
+{
+	const struct tick *x = a, *y = b;
+
+	return (x->box.x1 > y->box.x1) - (x->box.x1 < y->box.x1);
+}
+
+static int
+by_bottom_up(const void *a, const void *b)
+{
+	const struct tick *x = a, *y = b;
+
+	return (x->box.y1 < y->box.y1) - (x->box.y1 > y->box.y1);
+}
+
+/* y axes among numbers right-aligned in a column (ticks[0..n), sorted
+ * by right edge): 0 at the bottom, rising upwards. */
+static void
+down_axes(struct tick *ticks, size_t n, GArray *axes)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		double *v, *p;
+
+		for (j = i + 1; j < n && ticks[j].box.x1 - ticks[j - 1].box.x1 <= 1.0; j++)
+			;
+		if (j - i < AXIS_MIN_TICKS)
+			continue;
+		qsort(&ticks[i], j - i, sizeof *ticks, by_bottom_up);
+		v = g_new(double, j - i);
+		p = g_new(double, j - i);
+		for (size_t q = i; q < j; q++) {
+			v[q - i] = ticks[q].value;
+			p[q - i] = -(ticks[q].box.y0 + ticks[q].box.y1) / 2;
+		}
+		for (size_t k = i; k + AXIS_MIN_TICKS <= j; k++) {
+			size_t m = scale_ticks(&v[k - i], &p[k - i], j - k);
+
+			if (m >= AXIS_MIN_TICKS) {
+				struct axis a = { ticks[k].box, (int)m, false };
+
+				for (size_t q = k + 1; q < k + m; q++)
+					box_union(&a.box, &ticks[q].box);
+				g_array_append_val(axes, a);
+				k += m - 1;
+			}
+		}
+		g_free(v);
+		g_free(p);
+	}
+}
+
+/* The value axes of a chart among the lines: along a line, or down a
+ * column of right-aligned numbers. */
+static GArray *
+find_axes(const struct page *page, const struct line_list *ll)
+{
+	GArray *axes = g_array_new(FALSE, FALSE, sizeof(struct axis));
+	GArray *ticks = g_array_new(FALSE, FALSE, sizeof(struct tick));
+
+	for (size_t i = 0; i < ll->n; i++) {
+		const struct line *l = &ll->lines[i];
+		size_t n = l->n_segments, m = 0;
+		double *v = g_new(double, n + 1), *p = g_new(double, n + 1);
+
+		for (size_t k = 0; k < n; k++) {
+			struct tick t = { 0, l->segments[k].box };
+
+			if (!segment_number(page, &l->segments[k], &t.value))
+				continue;
+			g_array_append_val(ticks, t);
+			v[m] = t.value;
+			p[m++] = (t.box.x0 + t.box.x1) / 2;
+		}
+		if (m == n && scale_ticks(v, p, n) == n && n >= AXIS_MIN_TICKS) {
+			struct axis a = { l->box, (int)n, true };
+
+			g_array_append_val(axes, a);
+		}
+		g_free(v);
+		g_free(p);
+	}
+	if (ticks->len) {
+		qsort(ticks->data, ticks->len, sizeof(struct tick), by_right_edge);
+		down_axes((struct tick *)(void *)ticks->data, ticks->len, axes);
+	}
+	g_array_free(ticks, TRUE);
+	return axes;
+}
+
+/* Whether the lines found as a table within box (cols columns) are the
+ * labels of a chart: slanted or curved strokes and fills (the lines of a
+ * line chart, a pie's slices, a diagram's arrows) lie among them or
+ * within an em of them; or a value axis runs up through them, or along
+ * or just under them with more ticks than they have columns (a bar
+ * chart's bars drawn square, its labels in rows).  No table without
+ * rules draws such things over its text, and a table's header of
+ * numbers has a column for each. */
+static bool
+is_chart(const struct page *page, const struct box *box, int cols,
+	const struct line *lines, size_t n, const GArray *axes)
 {
 	double em = 0;
 	size_t marks = 0;
@@ -446,15 +611,29 @@ is_chart(const struct page *page, const struct box *box,
 		marks += cx >= box->x0 - em && cx <= box->x1 + em &&
 			 cy >= box->y0 - em && cy <= box->y1 + em;
 	}
-	return marks >= CHART_MIN_MARKS;
+	if (marks >= CHART_MIN_MARKS)
+		return true;
+	for (guint k = 0; k < axes->len; k++) {
+		const struct axis *a = &g_array_index(axes, struct axis, k);
+		double across = box_overlap_x(&a->box, box);
+
+		if (!a->across && across > 0 && box_overlap_y(&a->box, box) > 0)
+			return true;
+		if (a->across && a->ticks > cols && across >= 0.5 *
+			fmin(a->box.x1 - a->box.x0, box->x1 - box->x0) &&
+		    a->box.y0 >= box->y0 && a->box.y0 <= box->y1 + AXIS_BELOW * em)
+			return true;
+	}
+	return false;
 }
 
 /* The table of lines[0 .. n) in the columns col_x (cols + 1 bounds,
  * taken over and freed). */
 static bool
 build_table(const struct page *page, const struct line *lines, size_t n,
-	double *col_x, int cols, const struct grid_limits *limits, bool *used,
-	struct table_list *out, struct budtab_error *err)
+	double *col_x, int cols, const GArray *axes,
+	const struct grid_limits *limits, bool *used, struct table_list *out,
+	struct budtab_error *err)
 {
 	size_t n_rows, *row_start;
 	GArray *h, *v, *ys;
@@ -486,7 +665,7 @@ build_table(const struct page *page, const struct line *lines, size_t n,
 	t.box = (struct box){ t.col_x[0], t.row_y[0], t.col_x[cols], t.row_y[t.rows] };
 	owner = grid_cells(&t, (struct span1 *)h->data, h->len,
 		(struct span1 *)v->data, v->len);
-	if (is_chart(page, &t.box, lines, n))
+	if (is_chart(page, &t.box, cols, lines, n, axes))
 		table_finish(&t);
 	else
 		grid_keep(&t, page, owner, 4, used, out);
@@ -507,10 +686,12 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 	struct line_list ll;
 	bool *keep = g_new(bool, page->n_glyphs ? page->n_glyphs : 1);
 	bool ok = true;
+	GArray *axes;
 
 	for (size_t i = 0; i < page->n_glyphs; i++)
 		keep[i] = !used[i];
 	layout_lines(page, keep, GRID_SEGMENT_GAP_EM, &ll);
+	axes = find_axes(page, &ll);
 	for (size_t i = 0; i < ll.n && ok;) {
 		size_t j = i + 1, multi, first, last;
 		double *col_x = NULL;
@@ -557,12 +738,13 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 		}
 		if (col_x && multi >= 2 && 3 * multi >= last - first)
 			ok = build_table(page, &ll.lines[first], last - first,
-				col_x, cols, limits, used, out, err);
+				col_x, cols, axes, limits, used, out, err);
 		else
 			g_free(col_x);
 		i = j;
 	}
 	layout_lines_finish(&ll);
+	g_array_free(axes, TRUE);
 	g_free(keep);
 	return ok;
 }

@@ -358,6 +358,103 @@ Test(grid, unruled_labels_with_lines_drawn_among_them_are_a_chart)
 	synth_finish(&s);
 }
 
+/* The labels of a bar chart whose bars are drawn square line up like a
+ * table, rows of a year and its values; what gives them away is the
+ * value axis: 0, 10, 20 ... evenly spaced, along a line under them with
+ * more ticks than they have columns, or up a column through them. */
+static void
+bar_labels(struct synth *s)
+{
+	const char *rows[][4] = {
+		{ "2001", "30.5", "49.0", "20.4" },
+		{ "2005", "29.7", "48.6", "21.7" },
+		{ "2010", "28.7", "46.3", "25.0" },
+		{ "2015", "27.2", "45.0", "27.8" },
+	};
+
+	for (int r = 0; r < 4; r++) {
+		synth_text(s, 60, 100 + 20 * r, rows[r][0], 10);
+		synth_text(s, 120, 100 + 20 * r, rows[r][1], 10);
+		synth_text(s, 250, 100 + 20 * r, rows[r][2], 10);
+		synth_text(s, 420, 100 + 20 * r, rows[r][3], 10);
+	}
+}
+
+Test(grid, unruled_labels_over_a_value_axis_are_a_chart)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	bar_labels(&s);
+	list = find(&s);
+	cr_expect_eq(list.n, 1, "no axis: a table");
+	table_list_finish(&list);
+	/* 0% .. 100% under the labels, 11 ticks 36 pt apart, labels of
+	 * uneven width left-aligned on their ticks */
+	for (int k = 0; k <= 10; k++) {
+		char label[8];
+
+		g_snprintf(label, sizeof label, "%d%%", 10 * k);
+		synth_text(&s, 90 + 36 * k - (k == 10 ? 5 : 0), 190, label, 8);
+	}
+	list = find(&s);
+	cr_expect_eq(list.n, 0, "an x axis under them: a chart");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+Test(grid, unruled_labels_beside_a_y_axis_are_a_chart)
+{
+	struct synth s;
+	struct table_list list;
+
+	synth_init(&s);
+	bar_labels(&s);
+	/* 0 .. 0.2 up a column of right-aligned numbers through the rows */
+	for (int k = 0; k <= 10; k++) {
+		char label[8];
+		double w;
+
+		g_snprintf(label, sizeof label, "%g", 0.02 * k);
+		w = 4.0 * (double)strlen(label);  /* half an em a digit */
+		synth_text(&s, 50 - w, 190 - 9 * k, label, 8);
+	}
+	list = find(&s);
+	cr_expect_eq(list.n, 0, "a y axis through them: a chart");
+	table_list_finish(&list);
+	synth_finish(&s);
+}
+
+/* A table's own header of numbers from 0 up, a column each, is no axis;
+ * nor is a year header, which does not start at 0. */
+Test(grid, a_header_of_rising_numbers_is_no_axis)
+{
+	const char *heads[][5] = {
+		{ "0", "10", "20", "30", "40" },
+		{ "2001", "2002", "2003", "2004", "2005" },
+	};
+
+	for (int h = 0; h < 2; h++) {
+		struct synth s;
+		struct table_list list;
+
+		synth_init(&s);
+		for (int c = 0; c < 5; c++) {
+			synth_text(&s, 60 + 70 * c, 100, heads[h][c], 10);
+			for (int r = 1; r < 5; r++)
+				synth_text(&s, 60 + 70 * c, 100 + 20 * r,
+					c % 2 ? "12.5" : "7.25", 10);
+		}
+		list = find(&s);
+		cr_expect_eq(list.n, 1, "header %d", h);
+		if (list.n == 1)
+			cr_expect_eq(list.tables[0].cols, 5);
+		table_list_finish(&list);
+		synth_finish(&s);
+	}
+}
+
 Test(grid, running_text_is_no_table)
 {
 	struct synth s;
