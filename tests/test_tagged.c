@@ -370,17 +370,26 @@ assert_span(const struct table *t, int row, int col, int rowspan,
 	cr_assert_str_eq(c->text ? c->text : "", text);
 }
 
-Test(tagged, spans_of_ragged_rows_are_read_off_the_page)
+/* The one table of doc, built from the tags, rows x cols. */
+static const struct table *
+only_tagged_table(const struct budtab_doc *doc, int rows, int cols)
 {
-	g_autofree char *path = make_merged_pdf("merged.pdf", false);
-	struct budtab_doc *doc = open_doc(path);
 	const struct table *t;
 
 	cr_assert_eq(doc->tables.n, 1);
 	t = &doc->tables.tables[0];
 	cr_assert_eq(t->source, TABLE_FROM_TAGS);
-	cr_assert_eq(t->rows, 6);
-	cr_assert_eq(t->cols, 6);
+	cr_assert_eq(t->rows, rows);
+	cr_assert_eq(t->cols, cols);
+	return t;
+}
+
+Test(tagged, spans_of_ragged_rows_are_read_off_the_page)
+{
+	g_autofree char *path = make_merged_pdf("merged.pdf", false);
+	struct budtab_doc *doc = open_doc(path);
+	const struct table *t = only_tagged_table(doc, 6, 6);
+
 	cr_assert_eq(t->n_cells, G_N_ELEMENTS(merged));
 	assert_span(t, 0, 0, 2, 1, "Area");       /* down over the Q row */
 	assert_span(t, 0, 1, 2, 1, "Town");
@@ -411,15 +420,10 @@ Test(tagged, office_suite_table_with_cjk_text_and_merged_cells)
 {
 	struct budtab_doc *doc =
 		open_doc(TEST_DATA_DIR "/tagged/libreoffice-merged-cjk.pdf");
-	const struct table *t;
-
 	/* no table without the tags: the columns stand too close */
-	cr_assert_eq(doc->tables.n, 1);
-	t = &doc->tables.tables[0];
-	cr_assert_eq(t->source, TABLE_FROM_TAGS);
+	const struct table *t = only_tagged_table(doc, 6, 5);
+
 	cr_assert_eq(t->page, 2);
-	cr_assert_eq(t->rows, 6);
-	cr_assert_eq(t->cols, 5);
 	assert_span(t, 0, 0, 2, 1, "一级指标");
 	assert_span(t, 0, 1, 2, 1, "二级指标");
 	assert_span(t, 0, 2, 1, 1, "甲");
