@@ -94,9 +94,9 @@ bool file_sha256(const char *path, char out[65], int64_t *size,
 
 /* An output file being written: a regular file is written whole beside
  * its place and renamed into it on success, so a reader never sees half
- * of it and a failure leaves what was there; a symbolic link is followed
- * first (the link stays); anything else that exists (a terminal,
- * /dev/stdout, a pipe) is written directly. */
+ * of it and a failure leaves what was there; symbolic links are followed
+ * first (they stay; a loop of them is an error); anything else that
+ * exists (a terminal, /dev/stdout, a pipe) is written directly. */
 struct out_file {
 	FILE *f;
 	char *path;   /* where it ends up, for messages and the rename */

@@ -86,6 +86,9 @@ file_sha256(const char *path, char out[65], int64_t *size,
 	return true;
 }
 
+/* Links followed from an output path before giving up (a loop). */
+#define MAX_LINKS 40
+
 bool
 out_open(struct out_file *out, const char *path, struct budtab_error *err)
 {
@@ -94,22 +97,26 @@ out_open(struct out_file *out, const char *path, struct budtab_error *err)
 	int fd;
 
 	*out = (struct out_file){ .path = g_strdup(path) };
-	if (g_lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		/* the link stays: the file it names is replaced (or made) */
-		real = g_file_read_link(path, NULL);
-		if (real && !g_path_is_absolute(real)) {
-			g_autofree char *dir = g_path_get_dirname(path);
+	/* links stay: the file they name is replaced (or made) */
+	for (int depth = 0; depth < MAX_LINKS && g_lstat(out->path, &st) == 0 &&
+	     S_ISLNK(st.st_mode); depth++) {
+		real = g_file_read_link(out->path, NULL);
+		if (!real)
+			break;
+		if (!g_path_is_absolute(real)) {
+			g_autofree char *dir = g_path_get_dirname(out->path);
 			char *abs = g_build_filename(dir, real, NULL);
 
 			g_free(real);
 			real = abs;
 		}
-		if (real) {
-			g_free(out->path);
-			out->path = real;
-		}
+		g_free(out->path);
+		out->path = real;
 	}
-	if (g_stat(out->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (g_lstat(out->path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		fd = -1;
+	} else if (g_stat(out->path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		fd = g_open(out->path, O_WRONLY | O_CLOEXEC, 0);
 	} else {
 		out->tmp = g_strdup_printf("%s.XXXXXX", out->path);

@@ -203,9 +203,13 @@ if [ -L "$tmp/links/link.json" ] && python3 -c "import json,sys; json.load(open(
 else
 	not_ok "the link stays a link, the file it names holds the records" "$(ls -l "$tmp/links")"
 fi
-run "-o through a link again replaces the file it names" 0 '^$' grids -o "$tmp/links/link.json" "$seed"
-[ -L "$tmp/links/link.json" ] && grep -q '"budtab-grids/1"' "$tmp/links/target.json" &&
-	ok "the link still stays a link" || not_ok "the link still stays a link" "$(ls -l "$tmp/links")"
+ln -s "$tmp/links/link.json" "$tmp/links/link2.json"
+run "-o through a link to a link replaces the file at the end" 0 '^$' grids -o "$tmp/links/link2.json" "$seed"
+[ -L "$tmp/links/link.json" ] && [ -L "$tmp/links/link2.json" ] &&
+	grep -q '"budtab-grids/1"' "$tmp/links/target.json" &&
+	ok "both links stay links" || not_ok "both links stay links" "$(ls -l "$tmp/links")"
+ln -s loop1 "$tmp/links/loop2" && ln -s loop2 "$tmp/links/loop1"
+run "-o onto a loop of links is an error" 1 "^budtab: .*: $tmp/links/loop1: Too many levels of symbolic links$" grids -o "$tmp/links/loop1" "$seed"
 mkfifo "$tmp/fifo"
 timeout 30 cat "$tmp/fifo" >"$tmp/from-fifo" &
 reader=$!
