@@ -1088,7 +1088,7 @@ static const gunichar pdfdoc_high[] = {
 };
 
 /* The PDFDocEncoding byte that reads as c; -1 for U+FFFD (an undefined
- * byte, 0x9F or 0xAD: which, is lost), -2 for no byte. */
+ * byte, 0x9F or 0xAD, which of the two lost), -2 for no byte. */
 static int
 pdfdoc_byte(gunichar c)
 {
