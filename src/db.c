@@ -601,9 +601,8 @@ budtab_db_export(const char *db_path, const char *table,
 	struct db *db = NULL;
 	sqlite3_stmt *st = NULL;
 	g_autofree char *sql = NULL;
-	bool known = false, to_stdout = strcmp(path, "-") == 0, ok = false;
+	bool known = false, ok = false;
 	struct out_file out = { 0 };
-	FILE *f = NULL;
 	int n, rc;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(export_tables); i++)
@@ -622,41 +621,30 @@ budtab_db_export(const char *db_path, const char *table,
 		fail_sql(db, err);
 		goto done;
 	}
-	if (to_stdout)
-		f = stdout;
-	else if (out_open(&out, path, err))
-		f = out.f;
-	else
+	if (!out_open(&out, path, err))
 		goto done;
 	n = sqlite3_column_count(st);
 	if (format == BUDTAB_EXPORT_CSV) {
 		for (int c = 0; c < n; c++) {
 			if (c > 0)
-				fputc(',', f);
-			csv_field(f, sqlite3_column_name(st, c));
+				fputc(',', out.f);
+			csv_field(out.f, sqlite3_column_name(st, c));
 		}
-		fputc('\n', f);
+		fputc('\n', out.f);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (format == BUDTAB_EXPORT_CSV)
-			write_row_csv(f, st, n);
+			write_row_csv(out.f, st, n);
 		else
-			write_row_jsonl(f, st, n);
+			write_row_jsonl(out.f, st, n);
 	}
 	if (rc != SQLITE_DONE) {
 		fail_sql(db, err);
 		goto done;
 	}
-	if (to_stdout) {
-		ok = fflush(f) == 0;
-		if (!ok)
-			error_set(err, BUDTAB_ERR_IO, "cannot write to standard output");
-	} else {
-		ok = out_close(&out, true, err);
-	}
+	ok = out_close(&out, true, err);
 done:
-	if (!to_stdout)
-		out_close(&out, false, NULL);
+	out_close(&out, false, NULL);
 	sqlite3_finalize(st);
 	db_close(db);
 	return ok;

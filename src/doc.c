@@ -475,17 +475,10 @@ doc_write_file(const char *path, const char *data, size_t len,
 {
 	struct out_file out;
 
-	if (strcmp(path, "-") == 0) {
-		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-			error_set(err, BUDTAB_ERR_IO, "cannot write to standard output");
-			return false;
-		}
-		return true;
-	}
 	if (!out_open(&out, path, err))
 		return false;
 	if (fwrite(data, 1, len, out.f) != len) {
-		error_set(err, BUDTAB_ERR_IO, "%s: %s", path, g_strerror(errno));
+		error_set(err, BUDTAB_ERR_IO, "%s: %s", out.path, g_strerror(errno));
 		out_close(&out, false, NULL);
 		return false;
 	}

@@ -96,7 +96,8 @@ bool file_sha256(const char *path, char out[65], int64_t *size,
  * its place and renamed into it on success, so a reader never sees half
  * of it and a failure leaves what was there; symbolic links are followed
  * first (they stay; a loop of them is an error); anything else that
- * exists (a terminal, /dev/stdout, a pipe) is written directly. */
+ * exists (a terminal, /dev/stdout, a pipe) is written directly, and "-"
+ * is standard output (left open). */
 struct out_file {
 	FILE *f;
 	char *path;   /* where it ends up, for messages and the rename */

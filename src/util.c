@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +96,10 @@ out_open(struct out_file *out, const char *path, struct budtab_error *err)
 	char *real = NULL;
 	int fd;
 
+	if (strcmp(path, "-") == 0) {
+		*out = (struct out_file){ stdout, g_strdup("standard output"), NULL };
+		return true;
+	}
 	*out = (struct out_file){ .path = g_strdup(path) };
 	/* links stay: the file they name is replaced (or made) */
 	for (int depth = 0; depth < MAX_LINKS && g_lstat(out->path, &st) == 0 &&
@@ -145,7 +149,7 @@ out_close(struct out_file *out, bool ok, struct budtab_error *err)
 		error_set(err, BUDTAB_ERR_IO, "%s: %s", out->path, g_strerror(errno));
 		ok = false;
 	}
-	if (fclose(out->f) != 0 && ok) {
+	if (out->f != stdout && fclose(out->f) != 0 && ok) {
 		error_set(err, BUDTAB_ERR_IO, "%s: %s", out->path, g_strerror(errno));
 		ok = false;
 	}
