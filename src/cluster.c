@@ -686,12 +686,11 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 	struct line_list ll;
 	bool *keep = g_new(bool, page->n_glyphs ? page->n_glyphs : 1);
 	bool ok = true;
-	GArray *axes;
+	GArray *axes = NULL;
 
 	for (size_t i = 0; i < page->n_glyphs; i++)
 		keep[i] = !used[i];
 	layout_lines(page, keep, GRID_SEGMENT_GAP_EM, &ll);
-	axes = find_axes(page, &ll);
 	for (size_t i = 0; i < ll.n && ok;) {
 		size_t j = i + 1, multi, first, last;
 		double *col_x = NULL;
@@ -736,15 +735,20 @@ cluster_find(const struct page *page, const struct grid_limits *limits,
 			last--;
 			multi -= ll.lines[last].n_segments >= 2;
 		}
-		if (col_x && multi >= 2 && 3 * multi >= last - first)
+		if (col_x && multi >= 2 && 3 * multi >= last - first) {
+			/* the page's axes, once a block may be a table */
+			if (!axes)
+				axes = find_axes(page, &ll);
 			ok = build_table(page, &ll.lines[first], last - first,
 				col_x, cols, axes, limits, used, out, err);
-		else
+		} else {
 			g_free(col_x);
+		}
 		i = j;
 	}
 	layout_lines_finish(&ll);
-	g_array_free(axes, TRUE);
+	if (axes)
+		g_array_free(axes, TRUE);
 	g_free(keep);
 	return ok;
 }
