@@ -11,6 +11,7 @@
 
 #include "grid_private.h"
 #include "layout.h"
+#include "patterns.h"
 
 #define MAX_BINS 8192     /* histogram bins of at least half a point */
 /* A gap this wide (in ems) in one line alone still parts two columns. */
@@ -440,14 +441,12 @@ row_bounds(const struct page *page, const struct line *lines, size_t n,
 	return ys;
 }
 
-/* The number a segment prints: digits with at most one decimal point,
- * thousands commas, a sign, a trailing %.  False for anything else. */
+/* The number a segment prints (patterns_number); looked at only when it
+ * starts as a number does. */
 static bool
 segment_number(const struct page *page, const struct segment *seg, double *v)
 {
 	g_autofree char *text = NULL;
-	char buf[64], *end;
-	size_t n = 0;
 	gunichar first;
 
 	if (seg->n_glyphs == 0)
@@ -457,18 +456,7 @@ segment_number(const struct page *page, const struct segment *seg, double *v)
 				first == '.')))
 		return false;
 	text = layout_segment_text(page, seg);
-	for (const char *p = text; p && *p && n + 1 < sizeof buf; p++) {
-		if (*p == ',' || (*p == '%' && p[1] == '\0'))
-			continue;
-		if (!g_ascii_isdigit(*p) && *p != '.' && !(*p == '-' && n == 0))
-			return false;
-		buf[n++] = *p;
-	}
-	buf[n] = '\0';
-	if (n == 0 || !g_ascii_isdigit(buf[n - 1]))
-		return false;
-	*v = g_ascii_strtod(buf, &end);
-	return *end == '\0' && isfinite(*v);
+	return patterns_number(text, v);
 }
 
 /* How many of the numbers v[0..n) at positions p[0..n) run as a scale

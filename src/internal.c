@@ -223,32 +223,6 @@ fail:
 	return false;
 }
 
-/* A cell as a number: white space and thousands commas dropped, a
- * trailing 万元/元/% allowed. */
-static bool
-cell_number(const char *text, double *out)
-{
-	g_autofree char *k = patterns_key_form(text);
-	GString *s = g_string_new(NULL);
-	char *end;
-	bool ok;
-
-	for (const char *p = k; *p; p++)
-		if (*p != ',')
-			g_string_append_c(s, *p);
-	if (g_str_has_suffix(s->str, "万元"))
-		g_string_truncate(s, s->len - strlen("万元"));
-	else if (g_str_has_suffix(s->str, "元"))
-		g_string_truncate(s, s->len - strlen("元"));
-	else if (g_str_has_suffix(s->str, "%"))
-		g_string_truncate(s, s->len - 1);
-	*out = g_ascii_strtod(s->str, &end);
-	ok = s->len > 0 && *end == '\0' && isfinite(*out) &&
-		strspn(s->str, "+-0123456789.") == s->len;
-	g_string_free(s, TRUE);
-	return ok;
-}
-
 static int
 column_kind(const char *header, const struct budtab_patterns *p,
 	const struct internal_map *map)
@@ -399,7 +373,7 @@ internal_parse(const char *buf, size_t len,
 				ir.name = nonblank(cell);
 			} else if (is_blank(cell)) {
 				continue;
-			} else if (cell_number(cell, &v)) {
+			} else if (patterns_number(cell, &v)) {
 				if (yuan && kind[c] < INTERNAL_M1)
 					v /= 10000;
 				ir.has[kind[c]] = true;

@@ -1,5 +1,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <glib.h>
+#include <math.h>
 #include <pcre2.h>
 #include <string.h>
 
@@ -74,6 +75,33 @@ patterns_key_form(const char *text)
 	out[n] = '\0';
 	g_free(nf);
 	return out;
+}
+
+bool
+patterns_number(const char *text, double *out)
+{
+	g_autofree char *k = patterns_key_form(text);
+	GString *s;
+	char *end;
+	bool ok;
+
+	if (!k)
+		return false;
+	s = g_string_new(NULL);
+	for (const char *p = k; *p; p++)
+		if (*p != ',')
+			g_string_append_c(s, *p);
+	if (g_str_has_suffix(s->str, "万元"))
+		g_string_truncate(s, s->len - strlen("万元"));
+	else if (g_str_has_suffix(s->str, "元"))
+		g_string_truncate(s, s->len - strlen("元"));
+	else if (g_str_has_suffix(s->str, "%"))
+		g_string_truncate(s, s->len - 1);
+	*out = g_ascii_strtod(s->str, &end);
+	ok = s->len > 0 && *end == '\0' && isfinite(*out) &&
+		strspn(s->str, "+-0123456789.") == s->len;
+	g_string_free(s, TRUE);
+	return ok;
 }
 
 static void

@@ -19,6 +19,11 @@ struct pmatch;
 /* NFKC, white space removed, g_malloc'd; NULL for NULL. */
 char *patterns_key_form(const char *text);
 
+/* text as a plain number: its key form with thousands commas dropped and
+ * a trailing 万元, 元 or % allowed, then only a sign, digits and a point.
+ * False for anything else. */
+bool patterns_number(const char *text, double *out);
+
 /* True when a pattern of key matches the key form of text.  When m is
  * not NULL it receives the match for patterns_group; free it with
  * pmatch_destroy. */
