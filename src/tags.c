@@ -256,6 +256,9 @@ struct lay {
 	int *col0, *col1, *row0, *row1;  /* per cell: the slots it covers */
 	size_t *foreign;        /* glyphs in the table's box but no cell's */
 	size_t n_foreign;
+	size_t *rules;          /* rules of the page that meet the table's box */
+	size_t n_rules;
+	size_t work;            /* glyphs and rules looked at, to LAY_MAX_WORK */
 };
 
 /* Where column c starts and ends: halfway across the gaps between
@@ -299,11 +302,21 @@ lay_cols_of(const struct lay *l, const struct box *b, int *c0, int *c1)
 		}
 }
 
-/* No glyph of the page outside the table's cells in slot (r, c). */
+/* Glyphs and rules looked at in filling the free slots of one tagged
+ * table, past which its spans are not read (a hostile page: up to
+ * --max-cells slots, each over up to all the page's glyphs and rules). */
+#define LAY_MAX_WORK 20000000
+
+/* No glyph of the page outside the table's cells in slot (r, c); false
+ * too once the table has cost LAY_MAX_WORK. */
 static bool
-lay_slot_clear(const struct lay *l, int r, int c)
+lay_slot_clear(struct lay *l, int r, int c)
 {
 	double x0 = lay_left(l, c), x1 = lay_right(l, c);
+
+	l->work += l->n_foreign + 2 * l->n_rules + 1;  /* and lay_ruled_off's */
+	if (l->work > LAY_MAX_WORK)
+		return false;
 
 	for (size_t k = 0; k < l->n_foreign; k++) {
 		const struct box *g = &l->page->glyphs[l->foreign[k]].box;
@@ -320,8 +333,8 @@ lay_slot_clear(const struct lay *l, int r, int c)
 static bool
 lay_ruled_off(const struct lay *l, int r, int c, bool left)
 {
-	for (size_t k = 0; k < l->page->n_rules; k++) {
-		const struct rule *u = &l->page->rules[k];
+	for (size_t k = 0; k < l->n_rules; k++) {
+		const struct rule *u = &l->page->rules[l->rules[k]];
 
 		if (left && u->dir == RULE_V && u->x0 >= l->hi[c - 1] &&
 		    u->x0 <= l->lo[c] && u->y0 <= l->top[r] &&
@@ -463,6 +476,7 @@ spans_from_page(const struct tag_table *t, const struct page *page,
 	l.row0 = g_new(int, t->n_cells);
 	l.row1 = g_new(int, t->n_cells);
 	l.foreign = g_new(size_t, page->n_glyphs + 1);
+	l.rules = g_new(size_t, page->n_rules + 1);
 	for (size_t i = 0; i < (size_t)l.cols * l.rows; i++)
 		l.owner[i] = -1;
 	for (size_t i = 0; i < t->n_cells; i++) {
@@ -520,6 +534,14 @@ spans_from_page(const struct tag_table *t, const struct page *page,
 		    b->y1 > all.y0 && b->y0 < all.y1)
 			l.foreign[l.n_foreign++] = g;
 	}
+	/* a rule that parts two slots lies within the box of the glyphs */
+	for (size_t k = 0; ok && k < page->n_rules; k++) {
+		const struct rule *u = &page->rules[k];
+
+		if (u->x1 >= all.x0 && u->x0 <= all.x1 && u->y1 >= all.y0 &&
+		    u->y0 <= all.y1)
+			l.rules[l.n_rules++] = k;
+	}
 	for (int r = 0; r < l.rows && ok; r++)
 		ok = lay_row(&l, start[r], start[r + 1], r) && lay_fill(&l, r);
 	for (size_t i = 0; i < t->n_cells && ok; i++)
@@ -545,6 +567,7 @@ spans_from_page(const struct tag_table *t, const struct page *page,
 	g_free(l.row0);
 	g_free(l.row1);
 	g_free(l.foreign);
+	g_free(l.rules);
 	g_free(start);
 	g_free(mine);
 	return ok;
